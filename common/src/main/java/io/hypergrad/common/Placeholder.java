@@ -1,0 +1,2 @@
+package io.hypergrad.common;
+final class Placeholder {}
