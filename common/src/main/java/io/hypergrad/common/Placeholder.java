@@ -1,2 +1,0 @@
-package io.hypergrad.common;
-final class Placeholder {}

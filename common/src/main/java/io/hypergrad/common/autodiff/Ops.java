@@ -1,0 +1,743 @@
+package io.hypergrad.common.autodiff;
+
+import io.hypergrad.common.linalg.Blas;
+import java.util.Arrays;
+
+/**
+ * The dense ops: element-wise maps, sums, matrix products, broadcasts over a channel axis, reshapes and
+ * slices. Each records its value, tangent, adjoint and adjoint-tangent rules, so that one reverse sweep
+ * gives the gradient and, in tangent mode, its exact directional derivative.
+ */
+public final class Ops {
+    private Ops() {}
+
+    // ---------------------------------------------------------------- element-wise unary maps
+
+    /**
+     * Fills y = f(x), d1 = f'(x) and, when {@code d2} is non-null, d2 = f''(x). One call per op (not per
+     * element), so the element loops stay monomorphic.
+     */
+    @FunctionalInterface
+    interface UnaryKernel {
+        void apply(double[] x, double[] y, double[] d1, double[] d2, int n);
+    }
+
+    static Var unary(Var x, UnaryKernel k) {
+        Tape tape = x.tape;
+        Var out = tape.result(x.shape, x);
+        int n = x.size;
+        double[] d1 = tape.scratch(n);
+        // f'' only enters the adjoint's tangent through the input's own tangent.
+        double[] d2 = (x.t != null && x.gt != null) ? tape.scratch(n) : null;
+        k.apply(x.v, out.v, d1, d2, n);
+        if (out.t != null) {
+            for (int i = 0; i < n; i++) {
+                out.t[i] = d1[i] * x.t[i];
+            }
+        }
+        tape.record(out, () -> {
+            double[] xg = x.g;
+            double[] og = out.g;
+            for (int i = 0; i < n; i++) {
+                xg[i] += d1[i] * og[i];
+            }
+            if (x.gt != null) {
+                double[] xgt = x.gt;
+                double[] ogt = out.gt;
+                if (d2 != null) {
+                    double[] xt = x.t;
+                    for (int i = 0; i < n; i++) {
+                        xgt[i] += d1[i] * ogt[i] + d2[i] * xt[i] * og[i];
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        xgt[i] += d1[i] * ogt[i];
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Hyperbolic tangent. */
+    public static Var tanh(Var x) {
+        return unary(x, (a, y, d1, d2, n) -> {
+            for (int i = 0; i < n; i++) {
+                double t = Math.tanh(a[i]);
+                y[i] = t;
+                d1[i] = 1.0 - t * t;
+            }
+            if (d2 != null) {
+                for (int i = 0; i < n; i++) {
+                    d2[i] = -2.0 * y[i] * d1[i];
+                }
+            }
+        });
+    }
+
+    /** Logistic sigmoid 1/(1+e^{−x}). */
+    public static Var sigmoid(Var x) {
+        return unary(x, (a, y, d1, d2, n) -> {
+            for (int i = 0; i < n; i++) {
+                double s = sigmoid(a[i]);
+                y[i] = s;
+                d1[i] = s * (1.0 - s);
+            }
+            if (d2 != null) {
+                for (int i = 0; i < n; i++) {
+                    d2[i] = d1[i] * (1.0 - 2.0 * y[i]);
+                }
+            }
+        });
+    }
+
+    /** Rectified linear unit; the derivative at 0 is taken as 0. */
+    public static Var relu(Var x) {
+        return leakyRelu(x, 0.0);
+    }
+
+    /** max(x, slope·x) for slope in [0, 1); the derivative at 0 is taken as {@code slope}. */
+    public static Var leakyRelu(Var x, double slope) {
+        return unary(x, (a, y, d1, d2, n) -> {
+            for (int i = 0; i < n; i++) {
+                boolean pos = a[i] > 0.0;
+                y[i] = pos ? a[i] : slope * a[i];
+                d1[i] = pos ? 1.0 : slope;
+            }
+            if (d2 != null) {
+                Arrays.fill(d2, 0, n, 0.0);
+            }
+        });
+    }
+
+    /** log(1 + e^x), computed without overflow. */
+    public static Var softplus(Var x) {
+        return unary(x, (a, y, d1, d2, n) -> {
+            for (int i = 0; i < n; i++) {
+                double v = a[i];
+                y[i] = v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
+                d1[i] = sigmoid(v);
+            }
+            if (d2 != null) {
+                for (int i = 0; i < n; i++) {
+                    d2[i] = d1[i] * (1.0 - d1[i]);
+                }
+            }
+        });
+    }
+
+    /** e^x. */
+    public static Var exp(Var x) {
+        return unary(x, (a, y, d1, d2, n) -> {
+            for (int i = 0; i < n; i++) {
+                y[i] = Math.exp(a[i]);
+                d1[i] = y[i];
+            }
+            if (d2 != null) {
+                System.arraycopy(y, 0, d2, 0, n);
+            }
+        });
+    }
+
+    /** Natural logarithm (x must be positive). */
+    public static Var log(Var x) {
+        return unary(x, (a, y, d1, d2, n) -> {
+            for (int i = 0; i < n; i++) {
+                y[i] = Math.log(a[i]);
+                d1[i] = 1.0 / a[i];
+            }
+            if (d2 != null) {
+                for (int i = 0; i < n; i++) {
+                    d2[i] = -d1[i] * d1[i];
+                }
+            }
+        });
+    }
+
+    /** x². */
+    public static Var square(Var x) {
+        return unary(x, (a, y, d1, d2, n) -> {
+            for (int i = 0; i < n; i++) {
+                y[i] = a[i] * a[i];
+                d1[i] = 2.0 * a[i];
+            }
+            if (d2 != null) {
+                Arrays.fill(d2, 0, n, 2.0);
+            }
+        });
+    }
+
+    /** 1/√x (x must be positive). */
+    public static Var rsqrt(Var x) {
+        return unary(x, (a, y, d1, d2, n) -> {
+            for (int i = 0; i < n; i++) {
+                double r = 1.0 / Math.sqrt(a[i]);
+                y[i] = r;
+                d1[i] = -0.5 * r / a[i];
+            }
+            if (d2 != null) {
+                for (int i = 0; i < n; i++) {
+                    d2[i] = -1.5 * d1[i] / a[i];
+                }
+            }
+        });
+    }
+
+    /** max(x, floor) with derivative 0 below the floor (used for output floors, e.g. weights ≥ 0.1). */
+    public static Var floor(Var x, double floor) {
+        return unary(x, (a, y, d1, d2, n) -> {
+            for (int i = 0; i < n; i++) {
+                boolean above = a[i] > floor;
+                y[i] = above ? a[i] : floor;
+                d1[i] = above ? 1.0 : 0.0;
+            }
+            if (d2 != null) {
+                Arrays.fill(d2, 0, n, 0.0);
+            }
+        });
+    }
+
+    static double sigmoid(double v) {
+        if (v >= 0) {
+            return 1.0 / (1.0 + Math.exp(-v));
+        }
+        double e = Math.exp(v);
+        return e / (1.0 + e);
+    }
+
+    // ---------------------------------------------------------------- affine maps (linear, no curvature)
+
+    /** a·x + b for scalars a, b. */
+    public static Var affine(Var x, double a, double b) {
+        Tape tape = x.tape;
+        Var out = tape.result(x.shape, x);
+        int n = x.size;
+        for (int i = 0; i < n; i++) {
+            out.v[i] = a * x.v[i] + b;
+        }
+        if (out.t != null) {
+            for (int i = 0; i < n; i++) {
+                out.t[i] = a * x.t[i];
+            }
+        }
+        tape.record(out, () -> {
+            Blas.axpy(n, a, out.g, 0, x.g, 0);
+            if (x.gt != null) {
+                Blas.axpy(n, a, out.gt, 0, x.gt, 0);
+            }
+        });
+        return out;
+    }
+
+    /** c·x. */
+    public static Var scale(Var x, double c) {
+        return affine(x, c, 0.0);
+    }
+
+    /** x + c. */
+    public static Var addScalar(Var x, double c) {
+        return affine(x, 1.0, c);
+    }
+
+    // ---------------------------------------------------------------- element-wise binary maps
+
+    /** x + y (same shape). */
+    public static Var add(Var x, Var y) {
+        return linearCombination(x, 1.0, y, 1.0);
+    }
+
+    /** x − y (same shape). */
+    public static Var sub(Var x, Var y) {
+        return linearCombination(x, 1.0, y, -1.0);
+    }
+
+    /** a·x + b·y (same shape). */
+    public static Var linearCombination(Var x, double a, Var y, double b) {
+        requireSameShape(x, y);
+        Tape tape = x.tape;
+        Var out = tape.result(x.shape, x, y);
+        int n = x.size;
+        for (int i = 0; i < n; i++) {
+            out.v[i] = a * x.v[i] + b * y.v[i];
+        }
+        if (out.t != null) {
+            for (int i = 0; i < n; i++) {
+                out.t[i] = (x.t != null ? a * x.t[i] : 0.0) + (y.t != null ? b * y.t[i] : 0.0);
+            }
+        }
+        tape.record(out, () -> {
+            if (x.g != null) {
+                Blas.axpy(n, a, out.g, 0, x.g, 0);
+                if (x.gt != null) {
+                    Blas.axpy(n, a, out.gt, 0, x.gt, 0);
+                }
+            }
+            if (y.g != null) {
+                Blas.axpy(n, b, out.g, 0, y.g, 0);
+                if (y.gt != null) {
+                    Blas.axpy(n, b, out.gt, 0, y.gt, 0);
+                }
+            }
+        });
+        return out;
+    }
+
+    /** x ⊙ y (same shape). */
+    public static Var mul(Var x, Var y) {
+        requireSameShape(x, y);
+        Tape tape = x.tape;
+        Var out = tape.result(x.shape, x, y);
+        int n = x.size;
+        for (int i = 0; i < n; i++) {
+            out.v[i] = x.v[i] * y.v[i];
+        }
+        if (out.t != null) {
+            for (int i = 0; i < n; i++) {
+                out.t[i] = (x.t != null ? x.t[i] * y.v[i] : 0.0) + (y.t != null ? x.v[i] * y.t[i] : 0.0);
+            }
+        }
+        tape.record(out, () -> {
+            mulAdjoint(out, x, y, n);
+            mulAdjoint(out, y, x, n);
+        });
+        return out;
+    }
+
+    /** Adjoint of z = x ⊙ y into x: x̄ += z̄ y; x̄̇ += z̄̇ y + z̄ ẏ. */
+    private static void mulAdjoint(Var z, Var x, Var y, int n) {
+        if (x.g == null) {
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            x.g[i] += z.g[i] * y.v[i];
+        }
+        if (x.gt != null) {
+            for (int i = 0; i < n; i++) {
+                x.gt[i] += z.gt[i] * y.v[i];
+            }
+            if (y.t != null) {
+                for (int i = 0; i < n; i++) {
+                    x.gt[i] += z.g[i] * y.t[i];
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    /** Sum of all elements, a scalar. */
+    public static Var sum(Var x) {
+        return sumScaled(x, 1.0);
+    }
+
+    /** Mean of all elements, a scalar. */
+    public static Var mean(Var x) {
+        return sumScaled(x, 1.0 / x.size);
+    }
+
+    private static Var sumScaled(Var x, double c) {
+        Tape tape = x.tape;
+        Var out = tape.result(new int[] {1}, x);
+        int n = x.size;
+        double s = 0.0;
+        for (int i = 0; i < n; i++) {
+            s += x.v[i];
+        }
+        out.v[0] = c * s;
+        if (out.t != null) {
+            double st = 0.0;
+            for (int i = 0; i < n; i++) {
+                st += x.t[i];
+            }
+            out.t[0] = c * st;
+        }
+        tape.record(out, () -> {
+            double gg = c * out.g[0];
+            for (int i = 0; i < n; i++) {
+                x.g[i] += gg;
+            }
+            if (x.gt != null) {
+                double ggt = c * out.gt[0];
+                for (int i = 0; i < n; i++) {
+                    x.gt[i] += ggt;
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Σ x ⊙ y, a scalar (same shape). */
+    public static Var dot(Var x, Var y) {
+        return sum(mul(x, y));
+    }
+
+    // ---------------------------------------------------------------- matrix products
+
+    /**
+     * op(A)·op(B) for 2-D A and B, where op transposes when the flag is set. A is m×k (k×m when
+     * {@code transA}), B is k×n (n×k when {@code transB}); the result is m×n.
+     */
+    public static Var matmul(Var a, Var b, boolean transA, boolean transB) {
+        if (a.rank() != 2 || b.rank() != 2) {
+            throw new IllegalArgumentException("matmul needs 2-D operands, got " + Arrays.toString(a.shape)
+                    + " and " + Arrays.toString(b.shape));
+        }
+        int m = transA ? a.shape[1] : a.shape[0];
+        int k = transA ? a.shape[0] : a.shape[1];
+        int kb = transB ? b.shape[1] : b.shape[0];
+        int n = transB ? b.shape[0] : b.shape[1];
+        if (k != kb) {
+            throw new IllegalArgumentException("matmul inner dimensions differ: " + Arrays.toString(a.shape)
+                    + (transA ? "ᵀ" : "") + " · " + Arrays.toString(b.shape) + (transB ? "ᵀ" : ""));
+        }
+        Tape tape = a.tape;
+        Var out = tape.result(new int[] {m, n}, a, b);
+        Blas.gemm(transA, transB, m, n, k, 1.0, a.v, 0, b.v, 0, 0.0, out.v, 0);
+        if (out.t != null) {
+            double beta = 0.0;
+            if (a.t != null) {
+                Blas.gemm(transA, transB, m, n, k, 1.0, a.t, 0, b.v, 0, beta, out.t, 0);
+                beta = 1.0;
+            }
+            if (b.t != null) {
+                Blas.gemm(transA, transB, m, n, k, 1.0, a.v, 0, b.t, 0, beta, out.t, 0);
+            }
+        }
+        tape.record(out, () -> {
+            if (a.g != null) {
+                adjointA(transA, transB, m, n, k, out.g, b.v, a.g);
+                if (a.gt != null) {
+                    adjointA(transA, transB, m, n, k, out.gt, b.v, a.gt);
+                    if (b.t != null) {
+                        adjointA(transA, transB, m, n, k, out.g, b.t, a.gt);
+                    }
+                }
+            }
+            if (b.g != null) {
+                adjointB(transA, transB, m, n, k, out.g, a.v, b.g);
+                if (b.gt != null) {
+                    adjointB(transA, transB, m, n, k, out.gt, a.v, b.gt);
+                    if (a.t != null) {
+                        adjointB(transA, transB, m, n, k, out.g, a.t, b.gt);
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** A·B without transposes. */
+    public static Var matmul(Var a, Var b) {
+        return matmul(a, b, false, false);
+    }
+
+    /** Ā += G·op(B)ᵀ (or its transpose when A is stored transposed). */
+    private static void adjointA(boolean ta, boolean tb, int m, int n, int k, double[] g, double[] b, double[] abar) {
+        if (!ta) {
+            Blas.gemm(false, !tb, m, k, n, 1.0, g, 0, b, 0, 1.0, abar, 0);
+        } else {
+            Blas.gemm(tb, true, k, m, n, 1.0, b, 0, g, 0, 1.0, abar, 0);
+        }
+    }
+
+    /** B̄ += op(A)ᵀ·G (or its transpose when B is stored transposed). */
+    private static void adjointB(boolean ta, boolean tb, int m, int n, int k, double[] g, double[] a, double[] bbar) {
+        if (!tb) {
+            Blas.gemm(!ta, false, k, n, m, 1.0, a, 0, g, 0, 1.0, bbar, 0);
+        } else {
+            Blas.gemm(true, ta, n, k, m, 1.0, g, 0, a, 0, 1.0, bbar, 0);
+        }
+    }
+
+    // ---------------------------------------------------------------- channel broadcasts
+
+    /**
+     * x + b[c] where b has one value per index of {@code axis} of x (a bias: axis 1 of [N, C] or of
+     * [N, C, H, W]).
+     */
+    public static Var addChannels(Var x, Var b, int axis) {
+        int[] oci = outerChannelInner(x, b, axis);
+        int outer = oci[0], ch = oci[1], inner = oci[2];
+        Tape tape = x.tape;
+        Var out = tape.result(x.shape, x, b);
+        channelKernel(x.v, b.v, out.v, outer, ch, inner, false, false);
+        if (out.t != null) {
+            if (x.t != null) {
+                System.arraycopy(x.t, 0, out.t, 0, x.size);
+            } else {
+                Arrays.fill(out.t, 0.0);
+            }
+            if (b.t != null) {
+                channelKernel(out.t, b.t, out.t, outer, ch, inner, false, false);
+            }
+        }
+        tape.record(out, () -> {
+            if (x.g != null) {
+                Blas.axpy(x.size, 1.0, out.g, 0, x.g, 0);
+                if (x.gt != null) {
+                    Blas.axpy(x.size, 1.0, out.gt, 0, x.gt, 0);
+                }
+            }
+            if (b.g != null) {
+                channelSum(out.g, null, b.g, outer, ch, inner);
+                if (b.gt != null) {
+                    channelSum(out.gt, null, b.gt, outer, ch, inner);
+                }
+            }
+        });
+        return out;
+    }
+
+    /** x ⊙ s[c] where s has one value per index of {@code axis} of x (a per-channel scale). */
+    public static Var mulChannels(Var x, Var s, int axis) {
+        int[] oci = outerChannelInner(x, s, axis);
+        int outer = oci[0], ch = oci[1], inner = oci[2];
+        Tape tape = x.tape;
+        Var out = tape.result(x.shape, x, s);
+        channelKernel(x.v, s.v, out.v, outer, ch, inner, true, false);
+        if (out.t != null) {
+            // (x s)˙ = ẋ s + x ṡ
+            if (x.t != null) {
+                channelKernel(x.t, s.v, out.t, outer, ch, inner, true, false);
+            } else {
+                Arrays.fill(out.t, 0.0);
+            }
+            if (s.t != null) {
+                channelKernel(x.v, s.t, out.t, outer, ch, inner, true, true);
+            }
+        }
+        tape.record(out, () -> {
+            if (x.g != null) {
+                channelKernel(out.g, s.v, x.g, outer, ch, inner, true, true);
+                if (x.gt != null) {
+                    channelKernel(out.gt, s.v, x.gt, outer, ch, inner, true, true);
+                    if (s.t != null) {
+                        channelKernel(out.g, s.t, x.gt, outer, ch, inner, true, true);
+                    }
+                }
+            }
+            if (s.g != null) {
+                channelSum(out.g, x.v, s.g, outer, ch, inner);
+                if (s.gt != null) {
+                    channelSum(out.gt, x.v, s.gt, outer, ch, inner);
+                    if (x.t != null) {
+                        channelSum(out.g, x.t, s.gt, outer, ch, inner);
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Mean over every axis but {@code axis}: one value per channel (e.g. batch-norm statistics). */
+    public static Var channelMean(Var x, int axis) {
+        int[] oci = outerChannelInner(x, x, axis);
+        int outer = oci[0], ch = oci[1], inner = oci[2];
+        double c = 1.0 / ((double) outer * inner);
+        Tape tape = x.tape;
+        Var out = tape.result(new int[] {ch}, x);
+        Arrays.fill(out.v, 0.0);
+        channelSum(x.v, null, out.v, outer, ch, inner);
+        scaleArray(out.v, c);
+        if (out.t != null) {
+            Arrays.fill(out.t, 0.0);
+            channelSum(x.t, null, out.t, outer, ch, inner);
+            scaleArray(out.t, c);
+        }
+        double[] gs = out.g != null ? tape.scratch(ch) : null;
+        tape.record(out, () -> {
+            for (int j = 0; j < ch; j++) {
+                gs[j] = c * out.g[j];
+            }
+            channelKernel(x.g, gs, x.g, outer, ch, inner, false, false);
+            if (x.gt != null) {
+                for (int j = 0; j < ch; j++) {
+                    gs[j] = c * out.gt[j];
+                }
+                channelKernel(x.gt, gs, x.gt, outer, ch, inner, false, false);
+            }
+        });
+        return out;
+    }
+
+    /** Broadcasts a per-channel vector over the shape of {@code like}, along {@code axis}. */
+    public static Var broadcastChannels(Var b, Var like, int axis) {
+        Tape tape = b.tape;
+        double[] zeros = tape.scratchZeroed(like.size);
+        Var z = new Var(tape, like.shape, zeros, null, null, null);
+        return addChannels(z, b, axis);
+    }
+
+    /** out = x ⊕ s[c] (⊕ is + or ·), or out += x ⊕ s[c] when {@code accumulate}. */
+    private static void channelKernel(double[] x, double[] s, double[] out, int outer, int ch, int inner,
+                                      boolean multiply, boolean accumulate) {
+        int idx = 0;
+        for (int o = 0; o < outer; o++) {
+            for (int c = 0; c < ch; c++) {
+                double sc = s[c];
+                int end = idx + inner;
+                if (multiply) {
+                    if (accumulate) {
+                        for (int i = idx; i < end; i++) {
+                            out[i] += x[i] * sc;
+                        }
+                    } else {
+                        for (int i = idx; i < end; i++) {
+                            out[i] = x[i] * sc;
+                        }
+                    }
+                } else {
+                    if (accumulate) {
+                        for (int i = idx; i < end; i++) {
+                            out[i] += x[i] + sc;
+                        }
+                    } else {
+                        for (int i = idx; i < end; i++) {
+                            out[i] = x[i] + sc;
+                        }
+                    }
+                }
+                idx = end;
+            }
+        }
+    }
+
+    /** acc[c] += Σ g (⊙ w when non-null) over every position of channel c. */
+    private static void channelSum(double[] g, double[] w, double[] acc, int outer, int ch, int inner) {
+        int idx = 0;
+        for (int o = 0; o < outer; o++) {
+            for (int c = 0; c < ch; c++) {
+                double s = 0.0;
+                int end = idx + inner;
+                if (w == null) {
+                    for (int i = idx; i < end; i++) {
+                        s += g[i];
+                    }
+                } else {
+                    for (int i = idx; i < end; i++) {
+                        s += g[i] * w[i];
+                    }
+                }
+                acc[c] += s;
+                idx = end;
+            }
+        }
+    }
+
+    private static int[] outerChannelInner(Var x, Var b, int axis) {
+        if (axis < 0 || axis >= x.rank()) {
+            throw new IllegalArgumentException("axis " + axis + " out of range for shape " + Arrays.toString(x.shape));
+        }
+        if (b != x && b.size != x.shape[axis]) {
+            throw new IllegalArgumentException("per-channel operand of size " + b.size + " does not match axis "
+                    + axis + " of shape " + Arrays.toString(x.shape));
+        }
+        int outer = 1;
+        for (int i = 0; i < axis; i++) {
+            outer *= x.shape[i];
+        }
+        int ch = x.shape[axis];
+        return new int[] {outer, ch, ch == 0 ? 0 : x.size / (outer * ch)};
+    }
+
+    private static void scaleArray(double[] a, double c) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] *= c;
+        }
+    }
+
+    // ---------------------------------------------------------------- shapes
+
+    /** The same values under another shape with the same number of elements (row-major order kept). */
+    public static Var reshape(Var x, int... shape) {
+        if (Tape.sizeOf(shape) != x.size) {
+            throw new IllegalArgumentException("cannot reshape " + Arrays.toString(x.shape) + " to " + Arrays.toString(shape));
+        }
+        return copyRange(x, 0, x.size, shape.clone());
+    }
+
+    /** Flattens every axis after the first: [N, …] → [N, rest]. */
+    public static Var flatten(Var x) {
+        return reshape(x, x.shape[0], x.size / Math.max(1, x.shape[0]));
+    }
+
+    /** Rows {@code [from, to)} along the first axis. */
+    public static Var slice(Var x, int from, int to) {
+        if (from < 0 || to > x.shape[0] || from > to) {
+            throw new IllegalArgumentException("slice [" + from + ", " + to + ") out of range for " + Arrays.toString(x.shape));
+        }
+        int row = x.size / Math.max(1, x.shape[0]);
+        int[] shape = x.shape.clone();
+        shape[0] = to - from;
+        return copyRange(x, from * row, (to - from) * row, shape);
+    }
+
+    private static Var copyRange(Var x, int off, int len, int[] shape) {
+        Tape tape = x.tape;
+        Var out = tape.result(shape, x);
+        System.arraycopy(x.v, off, out.v, 0, len);
+        if (out.t != null) {
+            System.arraycopy(x.t, off, out.t, 0, len);
+        }
+        tape.record(out, () -> {
+            Blas.axpy(len, 1.0, out.g, 0, x.g, off);
+            if (x.gt != null) {
+                Blas.axpy(len, 1.0, out.gt, 0, x.gt, off);
+            }
+        });
+        return out;
+    }
+
+    /** Concatenation along the first axis; the other axes must agree. */
+    public static Var concat(Var... parts) {
+        if (parts.length == 0) {
+            throw new IllegalArgumentException("concat of nothing");
+        }
+        Var first = parts[0];
+        int rows = 0;
+        for (Var p : parts) {
+            if (p.rank() != first.rank()
+                    || !Arrays.equals(p.shape, 1, p.rank(), first.shape, 1, first.rank())) {
+                throw new IllegalArgumentException("concat shapes differ: " + Arrays.toString(first.shape)
+                        + " and " + Arrays.toString(p.shape));
+            }
+            rows += p.shape[0];
+        }
+        int[] shape = first.shape.clone();
+        shape[0] = rows;
+        Tape tape = first.tape;
+        Var[] inputs = parts.clone();
+        Var out = tape.result(shape, inputs);
+        int off = 0;
+        for (Var p : inputs) {
+            System.arraycopy(p.v, 0, out.v, off, p.size);
+            if (out.t != null) {
+                if (p.t != null) {
+                    System.arraycopy(p.t, 0, out.t, off, p.size);
+                } else {
+                    Arrays.fill(out.t, off, off + p.size, 0.0);
+                }
+            }
+            off += p.size;
+        }
+        tape.record(out, () -> {
+            int o = 0;
+            for (Var p : inputs) {
+                if (p.g != null) {
+                    Blas.axpy(p.size, 1.0, out.g, o, p.g, 0);
+                    if (p.gt != null) {
+                        Blas.axpy(p.size, 1.0, out.gt, o, p.gt, 0);
+                    }
+                }
+                o += p.size;
+            }
+        });
+        return out;
+    }
+
+    static void requireSameShape(Var x, Var y) {
+        if (!Arrays.equals(x.shape, y.shape)) {
+            throw new IllegalArgumentException("shapes differ: " + Arrays.toString(x.shape) + " and " + Arrays.toString(y.shape));
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.hypergrad.common.autodiff;
+
+import java.util.Arrays;
+
+/**
+ * A value on a {@link Tape}: a row-major tensor with its primal {@link #v}, an optional tangent
+ * {@link #t} (the directional derivative along the tape's tangent, {@code null} meaning zero), and,
+ * after {@link Tape#backward}, its adjoint {@link #g} and the adjoint's tangent {@link #gt}.
+ *
+ * <p>Arrays belong to the tape and are recycled by {@link Tape#reset()}: copy out what must outlive it.
+ */
+public final class Var {
+    final Tape tape;
+    final int[] shape;
+    final int size;
+    /** Primal value, row-major. */
+    public final double[] v;
+    /** Tangent of the value, or {@code null} when it does not depend on the tangent direction. */
+    public final double[] t;
+    /** Adjoint (∂loss/∂this), or {@code null} when this value does not depend on any parameter. */
+    public final double[] g;
+    /** Tangent of the adjoint, present in tangent mode for every value that has an adjoint. */
+    public final double[] gt;
+
+    Var(Tape tape, int[] shape, double[] v, double[] t, double[] g, double[] gt) {
+        this.tape = tape;
+        this.shape = shape;
+        this.size = v.length;
+        this.v = v;
+        this.t = t;
+        this.g = g;
+        this.gt = gt;
+    }
+
+    /** The tape this value was recorded on. */
+    public Tape tape() {
+        return tape;
+    }
+
+    /** A copy of the shape. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** Extent of dimension {@code i}. */
+    public int dim(int i) {
+        return shape[i];
+    }
+
+    /** Number of dimensions. */
+    public int rank() {
+        return shape.length;
+    }
+
+    /** Number of elements. */
+    public int size() {
+        return size;
+    }
+
+    /** Whether an adjoint flows back into this value. */
+    public boolean requiresGrad() {
+        return g != null;
+    }
+
+    /** Whether this value carries a tangent. */
+    public boolean hasTangent() {
+        return t != null;
+    }
+
+    /** The scalar value of a one-element tensor. */
+    public double item() {
+        if (size != 1) {
+            throw new IllegalStateException("item() on a tensor of shape " + Arrays.toString(shape));
+        }
+        return v[0];
+    }
+
+    @Override
+    public String toString() {
+        return "Var" + Arrays.toString(shape) + (t != null ? "+tangent" : "") + (g != null ? "+grad" : "");
+    }
+}
