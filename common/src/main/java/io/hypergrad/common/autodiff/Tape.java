@@ -26,6 +26,7 @@ public final class Tape {
     private final List<Backward> steps = new ArrayList<>();
     private boolean tangentMode;
     private boolean backwardDone;
+    private int recorded;
 
     /** Forgets every recorded op and recycles every buffer; values from before must not be used. */
     public void reset() {
@@ -33,6 +34,19 @@ public final class Tape {
         pool.releaseAll();
         tangentMode = false;
         backwardDone = false;
+        recorded = 0;
+    }
+
+    /**
+     * Turns tangent mode on or off for the next recording; allowed only before anything is recorded,
+     * because every value with an adjoint needs an adjoint-tangent buffer from the start. Recording a
+     * leaf with a tangent as the very first value turns it on implicitly.
+     */
+    public void setTangentMode(boolean on) {
+        if (recorded > 0) {
+            throw new IllegalStateException("tangent mode must be chosen before anything is recorded");
+        }
+        tangentMode = on;
     }
 
     /** True once a leaf with a tangent was recorded: adjoints then carry tangents. */
@@ -50,13 +64,15 @@ public final class Tape {
         System.arraycopy(values, off, v, 0, n);
         double[] t = null;
         if (tangent != null) {
-            if (!steps.isEmpty()) {
-                throw new IllegalStateException("tangent leaves must be recorded before any op");
+            if (recorded == 0) {
+                tangentMode = true;
+            } else if (!tangentMode) {
+                throw new IllegalStateException("a tangent leaf after other values needs setTangentMode(true) first");
             }
-            tangentMode = true;
             t = pool.take(n);
             System.arraycopy(tangent, tOff, t, 0, n);
         }
+        recorded++;
         return new Var(this, shape.clone(), v, t, pool.takeZeroed(n), tangentMode ? pool.takeZeroed(n) : null);
     }
 
@@ -70,6 +86,7 @@ public final class Tape {
         int n = sizeOf(shape);
         double[] v = pool.take(n);
         System.arraycopy(values, off, v, 0, n);
+        recorded++;
         return new Var(this, shape.clone(), v, null, null, null);
     }
 
@@ -88,6 +105,7 @@ public final class Tape {
         double[] t = hasTangent ? pool.take(n) : null;
         double[] g = requiresGrad ? pool.takeZeroed(n) : null;
         double[] gt = requiresGrad && tangentMode ? pool.takeZeroed(n) : null;
+        recorded++;
         return new Var(this, shape, v, t, g, gt);
     }
 

@@ -1,0 +1,81 @@
+package io.hypergrad.common.inner;
+
+import io.hypergrad.common.autodiff.Tape;
+import io.hypergrad.common.autodiff.Var;
+import io.hypergrad.common.nn.Batch;
+import io.hypergrad.common.nn.Bound;
+import io.hypergrad.common.nn.ParamLayout;
+import io.hypergrad.common.nn.Role;
+import java.util.Arrays;
+
+/**
+ * An objective over a parameter layout, evaluated by sweeps: the one primitive every hypergradient
+ * estimator is built from. A sweep with a tangent u on w returns, from one forward-over-reverse pass,
+ * ∇_w L, ∇_λ L, H_ww·u and H_λw·u — one "JVP" in the papers' accounting.
+ *
+ * <p>Not thread-safe: it reuses one tape and one result buffer. Use one per thread.
+ */
+public final class Loss {
+    private final ParamLayout layout;
+    private final Objective objective;
+    private final Tape tape = new Tape();
+    private final SweepResult result;
+    private long jvps;
+    private long gradients;
+
+    public Loss(ParamLayout layout, Objective objective) {
+        this.layout = layout;
+        this.objective = objective;
+        this.result = new SweepResult(layout.size(Role.INNER), layout.size(Role.HYPER));
+    }
+
+    /** The layout of w and the model's λ. */
+    public ParamLayout layout() {
+        return layout;
+    }
+
+    /**
+     * One sweep at (w, λ) on the batch. With {@code u} non-null it is forward-over-reverse and fills the
+     * Hessian-vector products too; with {@code u} null it is plain reverse mode.
+     *
+     * @param lambdaModel the model's λ tensors (length {@code layout.size(HYPER)}), not the optimiser's
+     */
+    public SweepResult sweep(double[] w, double[] u, double[] lambdaModel, Batch batch) {
+        tape.reset();
+        Bound p = layout.bind(tape, w, u, lambdaModel);
+        Var loss = objective.loss(tape, p, batch);
+        tape.backward(loss);
+        result.loss = loss.item();
+        Arrays.fill(result.gradW, 0.0);
+        Arrays.fill(result.gradLambda, 0.0);
+        p.addGradient(Role.INNER, result.gradW);
+        p.addGradient(Role.HYPER, result.gradLambda);
+        if (u != null) {
+            Arrays.fill(result.hvpW, 0.0);
+            Arrays.fill(result.hvpLambda, 0.0);
+            p.addGradientTangent(Role.INNER, result.hvpW);
+            p.addGradientTangent(Role.HYPER, result.hvpLambda);
+            jvps++;
+        } else {
+            gradients++;
+        }
+        return result;
+    }
+
+    /** The loss alone (a forward pass). */
+    public double value(double[] w, double[] lambdaModel, Batch batch) {
+        tape.reset();
+        Bound p = layout.bind(tape, w, null, lambdaModel);
+        return objective.loss(tape, p, batch).item();
+    }
+
+    /** Sweeps with a tangent so far. */
+    public long jvps() {
+        return jvps;
+    }
+
+    /** Plain gradient sweeps so far. */
+    public long gradients() {
+        return gradients;
+    }
+}
