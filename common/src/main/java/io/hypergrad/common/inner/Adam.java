@@ -100,6 +100,40 @@ public final class Adam implements InnerOptimizer {
     }
 
     @Override
+    public InnerState jvp(InnerState zPrev, double[] lambda, Batch batch, InnerState zTangent, double[] lambdaTangent,
+                          Loss loss) {
+        int base = InnerOptimizer.modelHyperSize(loss);
+        expand(lambda, base);
+        int p = zPrev.w.length;
+        double[] lrT = new double[p];
+        double[] wdT = new double[p];
+        lr.expandTangent(layout, lambdaTangent, base, lrV, lrT);
+        wd.expandTangent(layout, lambdaTangent, base + lr.size(layout), wdV, wdT);
+        SweepResult r = loss.sweep(zPrev.w, zTangent.w, InnerOptimizer.modelLambda(lambda, loss),
+                InnerOptimizer.modelLambda(lambdaTangent, loss), batch);
+        int t = zPrev.step + 1;
+        double c1 = 1.0 - Math.pow(beta1, t);
+        double c2 = 1.0 - Math.pow(beta2, t);
+        double[] wt = new double[p];
+        double[] mt = new double[p];
+        double[] vt = new double[p];
+        for (int i = 0; i < p; i++) {
+            double g = r.gradW[i] + wdV[i] * zPrev.w[i];
+            double gt = r.hvpW[i] + wdV[i] * zTangent.w[i] + wdT[i] * zPrev.w[i];
+            double m = beta1 * zPrev.buffers[0][i] + (1 - beta1) * g;
+            double v = beta2 * zPrev.buffers[1][i] + (1 - beta2) * g * g;
+            mt[i] = beta1 * zTangent.buffers[0][i] + (1 - beta1) * gt;
+            vt[i] = beta2 * zTangent.buffers[1][i] + 2.0 * (1 - beta2) * g * gt;
+            double mHat = m / c1;
+            double root = Math.sqrt(v / c2);
+            double s = root + eps;
+            double dRoot = root > 0 ? (vt[i] / c2) / (2.0 * root) : 0.0;
+            wt[i] = zTangent.w[i] - lrT[i] * mHat / s - lrV[i] * (mt[i] / c1) / s + lrV[i] * mHat / (s * s) * dRoot;
+        }
+        return new InnerState(wt, new double[][] {mt, vt}, t);
+    }
+
+    @Override
     public InnerState vjp(InnerState zPrev, double[] lambda, Batch batch, InnerState adjoint, Loss loss,
                           double[] lambdaAdjoint) {
         int base = InnerOptimizer.modelHyperSize(loss);

@@ -120,6 +120,37 @@ public final class HyperHook {
     }
 
     /**
+     * The per-parameter tangent of the values along λ̇: slope(value)·λ̇ of the entry each parameter uses
+     * ({@code values} as written by {@link #expand}); zeros for a constant.
+     */
+    public void expandTangent(ParamLayout layout, double[] lambdaTangent, int off, double[] values, double[] out) {
+        if (scope == Scope.CONSTANT) {
+            java.util.Arrays.fill(out, 0.0);
+            return;
+        }
+        double[] raw = new double[out.length];
+        // Expanding λ̇ under the identity gives each parameter its entry's tangent.
+        new HyperHook(name, scope, Transform.EXP, 1.0).expandIdentity(layout, lambdaTangent, off, raw);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = transform.slope(values[i]) * raw[i];
+        }
+    }
+
+    private void expandIdentity(ParamLayout layout, double[] lambda, int off, double[] out) {
+        switch (scope) {
+            case CONSTANT -> java.util.Arrays.fill(out, 0.0);
+            case GLOBAL -> java.util.Arrays.fill(out, lambda[off]);
+            case PER_LAYER -> {
+                List<ParamLayout.Group> gs = layout.groups(Role.INNER);
+                for (int k = 0; k < gs.size(); k++) {
+                    java.util.Arrays.fill(out, gs.get(k).start(), gs.get(k).end(), lambda[off + k]);
+                }
+            }
+            case PER_PARAMETER -> System.arraycopy(lambda, off, out, 0, out.length);
+        }
+    }
+
+    /**
      * Adds to {@code lambdaAdj} the adjoint of this hook's λ entries, given the adjoint of each
      * per-parameter value ({@code valueAdj}) and the values themselves.
      */

@@ -33,6 +33,12 @@ public interface InnerOptimizer {
      */
     InnerState vjp(InnerState zPrev, double[] lambda, Batch batch, InnerState adjoint, Loss loss, double[] lambdaAdjoint);
 
+    /**
+     * Forward mode: the tangent of z_t given a tangent ż of z_{t−1} and λ̇ of λ,
+     * ∂Φ/∂z·ż + ∂Φ/∂λ·λ̇. Costs one forward-over-reverse sweep with tangents on w and on the model's λ.
+     */
+    InnerState jvp(InnerState zPrev, double[] lambda, Batch batch, InnerState zTangent, double[] lambdaTangent, Loss loss);
+
     /** The number of the loss's model λ entries; optimiser hyperparameters start there. */
     static int modelHyperSize(Loss loss) {
         return loss.layout().size(io.hypergrad.common.nn.Role.HYPER);

@@ -41,8 +41,16 @@ public final class Loss {
      * @param lambdaModel the model's λ tensors (length {@code layout.size(HYPER)}), not the optimiser's
      */
     public SweepResult sweep(double[] w, double[] u, double[] lambdaModel, Batch batch) {
+        return sweep(w, u, lambdaModel, null, batch);
+    }
+
+    /**
+     * One sweep with tangents on both blocks: then hvpW = H_ww·u + H_wλ·uλ and
+     * hvpLambda = H_λw·u + H_λλ·uλ. A null tangent is zero; with both null it is plain reverse mode.
+     */
+    public SweepResult sweep(double[] w, double[] u, double[] lambdaModel, double[] uLambda, Batch batch) {
         tape.reset();
-        Bound p = layout.bind(tape, w, u, lambdaModel);
+        Bound p = layout.bind(tape, w, u, lambdaModel, uLambda);
         Var loss = objective.loss(tape, p, batch);
         tape.backward(loss);
         result.loss = loss.item();
@@ -50,7 +58,7 @@ public final class Loss {
         Arrays.fill(result.gradLambda, 0.0);
         p.addGradient(Role.INNER, result.gradW);
         p.addGradient(Role.HYPER, result.gradLambda);
-        if (u != null) {
+        if (u != null || uLambda != null) {
             Arrays.fill(result.hvpW, 0.0);
             Arrays.fill(result.hvpLambda, 0.0);
             p.addGradientTangent(Role.INNER, result.hvpW);

@@ -107,6 +107,38 @@ public final class Sgd implements InnerOptimizer {
     }
 
     @Override
+    public InnerState jvp(InnerState zPrev, double[] lambda, Batch batch, InnerState zTangent, double[] lambdaTangent,
+                          Loss loss) {
+        int base = InnerOptimizer.modelHyperSize(loss);
+        expand(lambda, base);
+        int p = zPrev.w.length;
+        double[] lrT = new double[p];
+        double[] wdT = new double[p];
+        double[] muT = new double[p];
+        lr.expandTangent(layout, lambdaTangent, base, lrV, lrT);
+        wd.expandTangent(layout, lambdaTangent, base + lr.size(layout), wdV, wdT);
+        if (momentum != null) {
+            momentum.expandTangent(layout, lambdaTangent, base + lr.size(layout) + wd.size(layout), muV, muT);
+        }
+        SweepResult r = loss.sweep(zPrev.w, zTangent.w, InnerOptimizer.modelLambda(lambda, loss),
+                InnerOptimizer.modelLambda(lambdaTangent, loss), batch);
+        double[] wt = new double[p];
+        double[] mt = momentum == null ? null : new double[p];
+        for (int i = 0; i < p; i++) {
+            double g = r.gradW[i] + wdV[i] * zPrev.w[i];
+            double gt = r.hvpW[i] + wdV[i] * zTangent.w[i] + wdT[i] * zPrev.w[i];
+            if (momentum == null) {
+                wt[i] = zTangent.w[i] - lrT[i] * g - lrV[i] * gt;
+            } else {
+                double m = muV[i] * zPrev.buffers[0][i] + g;
+                mt[i] = muT[i] * zPrev.buffers[0][i] + muV[i] * zTangent.buffers[0][i] + gt;
+                wt[i] = zTangent.w[i] - lrT[i] * m - lrV[i] * mt[i];
+            }
+        }
+        return new InnerState(wt, momentum == null ? new double[0][] : new double[][] {mt}, zPrev.step + 1);
+    }
+
+    @Override
     public InnerState vjp(InnerState zPrev, double[] lambda, Batch batch, InnerState adjoint, Loss loss,
                           double[] lambdaAdjoint) {
         int base = InnerOptimizer.modelHyperSize(loss);

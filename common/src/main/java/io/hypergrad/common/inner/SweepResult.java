@@ -11,9 +11,9 @@ public final class SweepResult {
     public final double[] gradW;
     /** ∇_λ L over the model's λ tensors. */
     public final double[] gradLambda;
-    /** H_ww·u (valid only after a sweep with a tangent). */
+    /** H_ww·u (+ H_wλ·uλ with a λ tangent); valid only after a sweep with a tangent. */
     public final double[] hvpW;
-    /** H_λw·u (valid only after a sweep with a tangent). */
+    /** H_λw·u (+ H_λλ·uλ with a λ tangent); valid only after a sweep with a tangent. */
     public final double[] hvpLambda;
 
     SweepResult(int p, int h) {

@@ -147,19 +147,30 @@ public final class ParamLayout {
      * from {@code wTangent} when non-null), HYPER ones from {@code lambda}.
      */
     public Bound bind(Tape tape, double[] w, double[] wTangent, double[] lambda) {
+        return bind(tape, w, wTangent, lambda, null);
+    }
+
+    /**
+     * As {@link #bind(Tape, double[], double[], double[])}, with a tangent on λ too when
+     * {@code lambdaTangent} is non-null (forward-mode hypergradients need both).
+     */
+    public Bound bind(Tape tape, double[] w, double[] wTangent, double[] lambda, double[] lambdaTangent) {
         checkLength("w", w, innerSize);
         checkLength("λ", lambda, hyperSize);
         if (wTangent != null) {
             checkLength("tangent", wTangent, innerSize);
         }
-        tape.setTangentMode(wTangent != null);
+        if (lambdaTangent != null) {
+            checkLength("λ tangent", lambdaTangent, hyperSize);
+        }
+        tape.setTangentMode(wTangent != null || lambdaTangent != null);
         Var[] leaves = new Var[entries.size()];
         for (int k = 0; k < entries.size(); k++) {
             Entry e = entries.get(k);
             int[] shape = e.spec().shape();
             leaves[k] = e.role() == Role.INNER
                     ? tape.parameter(w, e.offset(), wTangent, e.offset(), shape)
-                    : tape.parameter(lambda, e.offset(), null, 0, shape);
+                    : tape.parameter(lambda, e.offset(), lambdaTangent, e.offset(), shape);
         }
         return new Bound(this, leaves);
     }

@@ -75,10 +75,37 @@ class InnerOptimizerTest {
         InnerState zAdj = opt.vjp(z, lambda, b3, abar, loss, lambdaAdj);
         double analytic = zAdj.dot(dz) + dot(lambdaAdj, dl);
 
-        double fp = abar.dot(opt.update(shift(z, dz, H), shift(lambda, dl, H), b3, loss));
-        double fm = abar.dot(opt.update(shift(z, dz, -H), shift(lambda, dl, -H), b3, loss));
-        double numeric = (fp - fm) / (2 * H);
-        assertEquals(numeric, analytic, 1e-6 * Math.max(1.0, Math.abs(numeric)), name);
+        InnerState up = opt.update(shift(z, dz, H), shift(lambda, dl, H), b3, loss);
+        InnerState down = opt.update(shift(z, dz, -H), shift(lambda, dl, -H), b3, loss);
+        double numeric = (abar.dot(up) - abar.dot(down)) / (2 * H);
+        assertEquals(numeric, analytic, 1e-6 * Math.max(1.0, Math.abs(numeric)), name + ": VJP");
+
+        // Forward mode: the JVP along (δz, δλ) must equal the central difference of the whole next state.
+        InnerState jvp = opt.jvp(z, lambda, b3, dz, dl, loss);
+        InnerState fd = difference(up, down, 2 * H);
+        assertEquals(0.0, distance(fd, jvp), 1e-6 * Math.max(1.0, Math.sqrt(fd.dot(fd))), name + ": JVP");
+        // The two products are adjoint: ā·(J·δ) = (ā·J)·δ up to round-off.
+        assertEquals(analytic, abar.dot(jvp), 1e-10 * Math.max(1.0, Math.abs(analytic)), name + ": adjointness");
+    }
+
+    private static InnerState difference(InnerState a, InnerState b, double h) {
+        double[][] bs = new double[a.buffers.length][];
+        for (int k = 0; k < bs.length; k++) {
+            bs[k] = shift(a.buffers[k], b.buffers[k], -1.0);
+            for (int i = 0; i < bs[k].length; i++) {
+                bs[k][i] /= h;
+            }
+        }
+        double[] w = shift(a.w, b.w, -1.0);
+        for (int i = 0; i < w.length; i++) {
+            w[i] /= h;
+        }
+        return new InnerState(w, bs, a.step);
+    }
+
+    private static double distance(InnerState a, InnerState b) {
+        InnerState d = difference(a, b, 1.0);
+        return Math.sqrt(d.dot(d));
     }
 
     @Test
