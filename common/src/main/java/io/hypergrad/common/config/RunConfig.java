@@ -1,0 +1,230 @@
+package io.hypergrad.common.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import io.hypergrad.common.hypergrad.Estimators;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A run's resolved configuration: every key typed, documented, defaulted and validated (see
+ * {@link #KEYS}). Immutable and serialisable, so the driver can broadcast it; the HOCON text it was
+ * resolved from travels with it, which is what a run folder records for re-running.
+ */
+public final class RunConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final Key<String> PROBLEM = Key.choiceKey("hypergrad.problem", "sinusoid",
+            List.of("sinusoid", "anil-quickdraw", "warpgrad-quickdraw", "mwn-fashion", "opt-hpo-fashion"),
+            "the meta-learning problem");
+    public static final Key<Long> SEED = Key.longKey("hypergrad.seed", 0L,
+            "run seed: every random stream is keyed by it (with round, task and step)");
+    public static final Key<Integer> ROUNDS = Key.intKey("hypergrad.rounds", 100, 1, 10_000_000, "outer rounds");
+    public static final Key<Integer> META_BATCH = Key.intKey("hypergrad.metaBatch", 4, 1, 100_000,
+            "tasks (episodes) per round");
+    public static final Key<Integer> PARTITIONS = Key.intKey("hypergrad.partitions", 0, 0, 100_000,
+            "partitions of a round's episodes; 0 = one per task. Results depend on it, never on the executor count");
+    public static final Key<String> ESTIMATOR = Key.parsedKey("hypergrad.estimator", "one-step",
+            "an estimator name (" + Estimators.KNOWN + ")", Estimators::parse, "the local hypergradient estimator");
+    public static final Key<String> AGGREGATOR = Key.choiceKey("hypergrad.aggregator", "replay",
+            List.of("replay", "sum", "last", "koopman"),
+            "how the driver turns the mean trajectory into outer steps: replay every step, their sum, the last, or Koopman");
+    public static final Key<Integer> INNER_STEPS = Key.intKey("hypergrad.inner.steps", 0, 0, 10_000_000,
+            "inner steps T per episode; 0 = the problem's default");
+    public static final Key<Double> INNER_LR = Key.doubleKey("hypergrad.inner.lr", 0.01, 0, 100, "inner learning rate");
+    public static final Key<Double> INNER_MOMENTUM = Key.doubleKey("hypergrad.inner.momentum", 0.9, 0, 0.999,
+            "inner momentum (0 = plain SGD)");
+    public static final Key<Integer> INNER_BATCH = Key.intKey("hypergrad.inner.batchSize", 100, 1, 1_000_000,
+            "inner mini-batch size");
+    public static final Key<String> OUTER_OPTIMIZER = Key.choiceKey("hypergrad.outer.optimizer", "momentum",
+            List.of("sgd", "momentum", "adam"), "the outer optimiser of λ");
+    public static final Key<Double> OUTER_LR = Key.doubleKey("hypergrad.outer.lr", 1e-3, 0, 100, "outer learning rate");
+    public static final Key<Double> OUTER_MOMENTUM = Key.doubleKey("hypergrad.outer.momentum", 0.9, 0, 0.999,
+            "outer momentum (for outer.optimizer = momentum)");
+    public static final Key<String> OUTER_SCHEDULE = Key.choiceKey("hypergrad.outer.schedule", "linear",
+            List.of("constant", "linear", "cosine"), "outer learning-rate schedule over all outer steps");
+    public static final Key<Double> OUTER_CLIP = Key.doubleKey("hypergrad.outer.clipNorm", 0.0, 0, 1e12,
+            "clip each hypergradient to this global L2 norm; 0 = no clipping");
+    public static final Key<Double> REPTILE_STEP = Key.doubleKey("hypergrad.reptile.stepSize", 1.0, 0, 1,
+            "Reptile step for the meta-initialisation φ of w; 0 keeps φ fixed");
+    public static final Key<String> THETA_MODE = Key.choiceKey("hypergrad.theta.mode", "fit", List.of("fit", "fixed"),
+            "HyperDistill's scale θ: fitted by DrMAD refits, or fixed at theta.value");
+    public static final Key<Double> THETA_VALUE = Key.doubleKey("hypergrad.theta.value", 1.0, -1e6, 1e6,
+            "θ when fixed, and its value before the first refit");
+    public static final Key<Integer> THETA_REFIT_EVERY = Key.intKey("hypergrad.theta.refitEvery", 50, 1, 100_000_000,
+            "refit θ every this many episodes");
+    public static final Key<Integer> EVAL_EVERY = Key.intKey("hypergrad.eval.every", 10, 0, 10_000_000,
+            "evaluate on meta-validation tasks every this many rounds (0 = only at the end)");
+    public static final Key<Integer> EVAL_TASKS = Key.intKey("hypergrad.eval.tasks", 20, 1, 1_000_000,
+            "meta-validation tasks per evaluation");
+    public static final Key<Integer> TEST_TASKS = Key.intKey("hypergrad.eval.testTasks", 100, 0, 1_000_000,
+            "meta-test tasks at the end (0 = none)");
+    public static final Key<String> NON_FINITE = Key.choiceKey("hypergrad.nonFinite", "fail", List.of("fail", "skip", "clip"),
+            "what a NaN/Inf hypergradient does: fail the run, skip the outer step, or zero the bad entries");
+    public static final Key<Integer> CHECKPOINT_EVERY = Key.intKey("hypergrad.checkpoint.every", 1, 1, 10_000_000,
+            "write a checkpoint every this many rounds");
+    public static final Key<Integer> KOOPMAN_DELAYS = Key.intKey("hypergrad.koopman.delays", 4, 1, 10_000,
+            "Hankel delays of the Koopman aggregator");
+    public static final Key<Double> KOOPMAN_ENERGY = Key.doubleKey("hypergrad.koopman.energy", 1e-10, 0, 1,
+            "SVD truncation: relative energy left out");
+    public static final Key<Double> KOOPMAN_TOLERANCE = Key.doubleKey("hypergrad.koopman.tolerance", 0.05, 0, 1,
+            "an eigenvalue counts as 1 when |μ − 1| ≤ this");
+    public static final Key<Integer> KOOPMAN_HORIZON = Key.intKey("hypergrad.koopman.horizon", 0, 0, 100_000_000,
+            "extrapolate to this many steps ahead; 0 = the limit");
+    public static final Key<String> DATA_DIR = Key.stringKey("hypergrad.data.dir", "",
+            "dataset folder (any Hadoop path); empty = $HYPERGRAD_DATA or ~/.cache/hypergrad/data");
+    public static final Key<Integer> MODEL_WIDTH = Key.intKey("hypergrad.model.width", 40, 1, 100_000,
+            "hidden width (MLP problems) or channels (conv problems)");
+    public static final Key<Integer> MODEL_DEPTH = Key.intKey("hypergrad.model.depth", 2, 1, 100,
+            "hidden layers (MLP problems)");
+    public static final Key<Integer> TASK_SHOTS = Key.intKey("hypergrad.task.shots", 10, 1, 1_000_000,
+            "training examples per class (or per task for regression)");
+    public static final Key<Integer> TASK_QUERIES = Key.intKey("hypergrad.task.queries", 10, 1, 1_000_000,
+            "validation examples per class (or per task for regression)");
+    public static final Key<Integer> TASK_WAYS = Key.intKey("hypergrad.task.ways", 10, 2, 1000, "classes per task");
+
+    /** Every key, in the order {@code config --describe} prints them. */
+    public static final List<Key<?>> KEYS = List.of(PROBLEM, SEED, ROUNDS, META_BATCH, PARTITIONS, ESTIMATOR, AGGREGATOR,
+            INNER_STEPS, INNER_LR, INNER_MOMENTUM, INNER_BATCH, OUTER_OPTIMIZER, OUTER_LR, OUTER_MOMENTUM, OUTER_SCHEDULE,
+            OUTER_CLIP, REPTILE_STEP, THETA_MODE, THETA_VALUE, THETA_REFIT_EVERY, EVAL_EVERY, EVAL_TASKS, TEST_TASKS,
+            NON_FINITE, CHECKPOINT_EVERY, KOOPMAN_DELAYS, KOOPMAN_ENERGY, KOOPMAN_TOLERANCE, KOOPMAN_HORIZON, DATA_DIR,
+            MODEL_WIDTH, MODEL_DEPTH, TASK_SHOTS, TASK_QUERIES, TASK_WAYS);
+
+    private final String hocon;
+    private transient Config config;
+
+    private RunConfig(String hocon, Config config) {
+        this.hocon = hocon;
+        this.config = config;
+    }
+
+    /** Resolves a config: rejects unknown keys (with a suggestion) and validates every known one. */
+    public static RunConfig of(Config raw) {
+        Config c = raw.resolve();
+        Set<String> known = new TreeSet<>();
+        for (Key<?> k : KEYS) {
+            known.add(k.path());
+        }
+        for (Map.Entry<String, ConfigValue> e : c.entrySet()) {
+            String path = e.getKey();
+            if (path.startsWith("hypergrad.") && !known.contains(path)) {
+                throw new ConfigException("unknown config key " + path + suggestion(path, known)
+                        + " (see: hypergrad config --describe)");
+            }
+        }
+        for (Key<?> k : KEYS) {
+            k.get(c);
+        }
+        Config only = c.hasPath("hypergrad") ? c.withOnlyPath("hypergrad") : ConfigFactory.empty();
+        return new RunConfig(only.root().render(ConfigRenderOptions.defaults().setOriginComments(false)), only);
+    }
+
+    /** Parses HOCON text. */
+    public static RunConfig parse(String hocon) {
+        try {
+            return of(ConfigFactory.parseString(hocon));
+        } catch (com.typesafe.config.ConfigException.Parse e) {
+            throw new ConfigException("config does not parse: " + e.getMessage());
+        }
+    }
+
+    /** The defaults. */
+    public static RunConfig defaults() {
+        return of(ConfigFactory.empty());
+    }
+
+    /** A copy with {@code path = value} overridden (value in HOCON syntax, e.g. {@code 0.5} or {@code "adam"}). */
+    public RunConfig with(String path, String value) {
+        Config override;
+        try {
+            override = ConfigFactory.parseString(path + " = " + value);
+        } catch (com.typesafe.config.ConfigException e) {
+            override = ConfigFactory.parseMap(Map.of(path, value));
+        }
+        return of(override.withFallback(config()));
+    }
+
+    /** The value of a key. */
+    public <T> T get(Key<T> key) {
+        return key.get(config());
+    }
+
+    /** Partitions actually used: {@link #PARTITIONS}, or one per task. */
+    public int partitions() {
+        int p = get(PARTITIONS);
+        return p == 0 ? get(META_BATCH) : p;
+    }
+
+    /** The resolved HOCON (only the hypergrad keys that were set; defaults apply to the rest). */
+    public String hocon() {
+        return hocon;
+    }
+
+    /** Every key with its value in force (set or default), rendered as HOCON: the run's full record. */
+    public String resolvedHocon() {
+        StringBuilder sb = new StringBuilder();
+        for (Key<?> k : KEYS) {
+            Object v = get(k);
+            sb.append(k.path()).append(" = ").append(v instanceof String ? "\"" + v + "\"" : v).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private Config config() {
+        if (config == null) {
+            config = ConfigFactory.parseString(hocon);
+        }
+        return config;
+    }
+
+    /** One line per key: path, type, default, allowed values, documentation. */
+    public static String describe() {
+        List<Key<?>> keys = new ArrayList<>(KEYS);
+        keys.sort(Comparator.comparing(Key::path));
+        StringBuilder sb = new StringBuilder();
+        for (Key<?> k : keys) {
+            sb.append(String.format("%-28s %-7s default %-14s %s — %s%n", k.path(), k.type().name().toLowerCase(),
+                    String.valueOf(k.defaultValue()), k.allowed(), k.doc()));
+        }
+        return sb.toString();
+    }
+
+    static String suggestion(String path, Set<String> known) {
+        String best = null;
+        int bestD = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = levenshtein(path, k);
+            if (d < bestD) {
+                bestD = d;
+                best = k;
+            }
+        }
+        return best != null && bestD <= Math.max(3, path.length() / 4) ? "; did you mean " + best + "?" : "";
+    }
+
+    static int levenshtein(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

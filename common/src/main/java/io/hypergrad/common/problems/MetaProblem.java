@@ -1,0 +1,45 @@
+package io.hypergrad.common.problems;
+
+import io.hypergrad.common.inner.InnerOptimizer;
+import io.hypergrad.common.inner.Objective;
+import io.hypergrad.common.nn.Batch;
+import io.hypergrad.common.nn.Model;
+
+/**
+ * A meta-learning or hyperparameter-optimisation problem: the network and which of its layers are λ, the
+ * training and validation objectives, the inner optimiser, and the distribution of tasks. It is built
+ * from the run's config on every executor (never serialised); build once per JVM and share: every method
+ * must be safe to call from several threads, and {@link #newOptimizer()} returns a fresh optimiser for
+ * each thread.
+ */
+public interface MetaProblem {
+    /** The problem's name, e.g. {@code sinusoid}. */
+    String name();
+
+    /** The network; its layout holds w (inner) and the model's λ tensors. */
+    Model model();
+
+    /** L_train(w, λ; D). */
+    Objective trainObjective();
+
+    /** L_val(w, λ; D) — the outer objective. */
+    Objective valObjective();
+
+    /** A fresh inner optimiser (they keep per-thread scratch). */
+    InnerOptimizer newOptimizer();
+
+    /** Inner steps T of one episode. */
+    int innerSteps();
+
+    /** The initial λ: the model's λ tensors then the optimiser's hyperparameters. */
+    double[] initialLambda(long seed);
+
+    /** The initial meta-initialisation φ of w (the starting weights of every episode). */
+    double[] initialPhi(long seed);
+
+    /** Task {@code index} of a split for a round, drawn from counter-keyed streams. */
+    Task task(long seed, Split split, int round, int index);
+
+    /** Loss and accuracy of the model (w, λ) on a batch. */
+    Evaluation evaluate(double[] w, double[] lambdaModel, Batch batch);
+}

@@ -1,0 +1,28 @@
+package io.hypergrad.driver.checkpoint;
+
+import java.io.Serializable;
+
+/**
+ * Everything the driver needs to continue a run: the next round, λ, φ, θ, the outer optimiser's state,
+ * and the metrics lines written so far. Random streams need no position: every draw is keyed by
+ * (seed, round, task, step), so the next round's numbers follow from {@link #round} alone.
+ */
+public final class DriverState implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The next round to run (0-based). */
+    public int round;
+    public double[] lambda;
+    public double[] phi;
+    public double theta;
+    /** The outer optimiser's state arrays (e.g. momentum), as it exports them. */
+    public double[][] outerState;
+    /** Outer steps taken so far (drives the learning-rate schedule). */
+    public long outerSteps;
+    /** Episodes run so far (drives θ refits). */
+    public long episodes;
+    /** The metrics lines so far, so a resumed run rewrites exactly the same metrics.jsonl. */
+    public java.util.List<String> metricsLines = new java.util.ArrayList<>();
+    /** Seconds of compute before this checkpoint (added to the resumed run's total). */
+    public double seconds;
+}

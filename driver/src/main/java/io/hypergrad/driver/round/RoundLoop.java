@@ -1,0 +1,290 @@
+package io.hypergrad.driver.round;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hypergrad.common.config.RunConfig;
+import io.hypergrad.common.problems.MetaProblem;
+import io.hypergrad.common.problems.Split;
+import io.hypergrad.driver.checkpoint.CheckpointStore;
+import io.hypergrad.driver.checkpoint.DriverState;
+import io.hypergrad.driver.output.RunFolder;
+import io.hypergrad.workers.episode.EpisodeDescriptor;
+import io.hypergrad.workers.episode.PartialResult;
+import io.hypergrad.workers.episode.PartitionFunction;
+import io.hypergrad.workers.episode.ProblemCache;
+import io.hypergrad.workers.episode.RoundPayload;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * The driver's round loop. Each round: broadcast (λ, φ, θ, config); run the meta-batch's episodes as
+ * one Spark job over a fixed partitioning keyed by task index; collect the partitions' sums in partition
+ * order; average over tasks; turn the mean trajectory into outer steps (replay, sum, last); update λ and
+ * φ; write metrics and a checkpoint. Results depend on the seed and the configured partitioning only —
+ * never on how many executors ran the job, in what order tasks finished, or whether a task was retried.
+ */
+public final class RoundLoop {
+    private static final Logger LOG = Logger.getLogger(RoundLoop.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final JavaSparkContext sc;
+    private final RunConfig config;
+    private final RunFolder folder;
+    private final RoundListener listener;
+    private final CheckpointStore checkpoints;
+
+    public RoundLoop(JavaSparkContext sc, RunConfig config, RunFolder folder, RoundListener listener) {
+        this.sc = sc;
+        this.config = config;
+        this.folder = folder;
+        this.listener = listener;
+        this.checkpoints = new CheckpointStore(folder);
+    }
+
+    /**
+     * Runs every round not yet done. With {@code resume}, continues from the newest valid checkpoint
+     * (or starts afresh when there is none) and reaches the same λ as an uninterrupted run.
+     *
+     * @param stopAfter run at most this many rounds in this call (for tests of interruption), or −1
+     * @return the summary written to {@code summary.json} (or null when stopped early)
+     */
+    public Map<String, Object> run(boolean resume, int stopAfter) {
+        MetaProblem problem = ProblemCache.get(config);
+        long seed = config.get(RunConfig.SEED);
+        int rounds = config.get(RunConfig.ROUNDS);
+        DriverState st = resume ? checkpoints.loadNewest().orElseGet(() -> fresh(problem, seed)) : fresh(problem, seed);
+        if (resume && st.round > 0) {
+            LOG.info("resuming at round " + st.round + " of " + rounds);
+        }
+        folder.writeText("config.conf", Provenance.header(config) + config.resolvedHocon());
+        OuterStep outer = new OuterStep(config, st.lambda.length, rounds);
+        if (st.outerState != null) {
+            outer.importState(st.outerState, st.outerSteps);
+        }
+        long started = System.nanoTime();
+        int done = 0;
+        int evalEvery = config.get(RunConfig.EVAL_EVERY);
+        Map<String, Object> lastEval = null;
+        while (st.round < rounds) {
+            if (stopAfter >= 0 && done >= stopAfter) {
+                return null;
+            }
+            int r = st.round;
+            long t0 = System.nanoTime();
+            PartialResult total = runEpisodes(st, Split.META_TRAIN, r, config.get(RunConfig.META_BATCH),
+                    String.format("round %d/%d · %d episodes · %s", r + 1, rounds, config.get(RunConfig.META_BATCH),
+                            config.get(RunConfig.ESTIMATOR)));
+            int h = st.lambda.length;
+            double[] mean = total.trajectory.clone();
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] /= total.episodes;
+            }
+            double hypergradNorm = outerSteps(mean, total.rows, h, st, outer, r);
+            reptile(st, total);
+            st.episodes += total.episodes;
+            st.round = r + 1;
+            st.outerState = outer.exportState();
+            st.outerSteps = outer.steps();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("round", r + 1);
+            m.put("episodes", total.episodes);
+            m.put("trainLoss", total.trainLoss / total.episodes);
+            m.put("valLoss", total.valLoss / total.episodes);
+            m.put("valAccuracy", total.valAccuracy / total.episodes);
+            m.put("hypergradNorm", hypergradNorm);
+            m.put("lambdaNorm", norm(st.lambda));
+            m.put("theta", st.theta);
+            m.put("jvps", total.jvps);
+            m.put("nonFinite", total.nonFinite);
+            m.put("seconds", seconds);
+            m.put("maxTaskSeconds", total.maxSeconds);
+            if ((evalEvery > 0 && st.round % evalEvery == 0) || st.round == rounds) {
+                PartialResult ev = runEpisodes(st, Split.META_VAL, 0, config.get(RunConfig.EVAL_TASKS),
+                        String.format("round %d/%d · meta-validation on %d tasks", r + 1, rounds, config.get(RunConfig.EVAL_TASKS)));
+                m.put("metaValLoss", ev.valLoss / ev.episodes);
+                m.put("metaValAccuracy", ev.valAccuracy / ev.episodes);
+                lastEval = m;
+            }
+            st.metricsLines.add(toJson(m));
+            st.seconds += seconds;
+            folder.writeText("metrics.jsonl", String.join("\n", st.metricsLines) + "\n");
+            if (st.round % config.get(RunConfig.CHECKPOINT_EVERY) == 0 || st.round == rounds) {
+                checkpoints.save(st);
+            }
+            done++;
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            listener.onRound(st.round, rounds, m, elapsed / done * (rounds - st.round));
+        }
+        Map<String, Object> summary = summarise(problem, seed, st, lastEval);
+        folder.writeText("summary.json", toJson(summary) + "\n");
+        listener.onFinish(summary);
+        return summary;
+    }
+
+    private DriverState fresh(MetaProblem problem, long seed) {
+        DriverState st = new DriverState();
+        st.lambda = initialLambda(problem, seed);
+        st.phi = problem.initialPhi(seed);
+        st.theta = config.get(RunConfig.THETA_VALUE);
+        return st;
+    }
+
+    private static double[] initialLambda(MetaProblem problem, long seed) {
+        return problem.initialLambda(seed);
+    }
+
+    /** Runs tasks 0..n−1 of a split as one Spark job and sums the partitions in partition order. */
+    private PartialResult runEpisodes(DriverState st, Split split, int round, int n, String description) {
+        List<EpisodeDescriptor> ds = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ds.add(new EpisodeDescriptor(i, split));
+        }
+        Broadcast<RoundPayload> b = sc.broadcast(new RoundPayload(round, st.lambda.clone(), st.phi.clone(), st.theta, config));
+        try {
+            sc.setJobDescription(description);
+            int partitions = split == Split.META_TRAIN ? config.partitions() : Math.min(n, Math.max(1, sc.defaultParallelism()));
+            List<PartialResult> parts = sc.parallelize(ds, Math.min(partitions, n)).mapPartitions(new PartitionFunction(b)).collect();
+            PartialResult total = new PartialResult();
+            for (PartialResult p : parts) {
+                total.add(p);
+            }
+            return total;
+        } catch (RuntimeException e) {
+            throw new RunFailedException(description + " failed: " + rootMessage(e), e);
+        } finally {
+            b.destroy();
+        }
+    }
+
+    /** Applies the aggregator's outer steps; returns the norm of the mean hypergradient it used. */
+    private double outerSteps(double[] mean, int rows, int h, DriverState st, OuterStep outer, int round) {
+        String aggregator = config.get(RunConfig.AGGREGATOR);
+        List<double[]> steps = new ArrayList<>();
+        switch (aggregator) {
+            case "replay" -> {
+                for (int k = 0; k < rows; k++) {
+                    steps.add(java.util.Arrays.copyOfRange(mean, k * h, (k + 1) * h));
+                }
+            }
+            case "sum", "last" -> steps.add(java.util.Arrays.copyOf(mean, h));
+            default -> throw new RunFailedException("aggregator " + aggregator + " is not available in this build yet");
+        }
+        double normSum = 0;
+        for (double[] g : steps) {
+            if (!finite(g, round)) {
+                continue;
+            }
+            normSum += norm(g);
+            outer.apply(st.lambda, g, round);
+        }
+        return steps.isEmpty() ? 0 : normSum / steps.size();
+    }
+
+    /** Applies the non-finite policy; false means skip this step. */
+    private boolean finite(double[] g, int round) {
+        int bad = -1;
+        for (int i = 0; i < g.length; i++) {
+            if (!Double.isFinite(g[i])) {
+                bad = i;
+                break;
+            }
+        }
+        if (bad < 0) {
+            return true;
+        }
+        switch (config.get(RunConfig.NON_FINITE)) {
+            case "skip" -> {
+                return false;
+            }
+            case "clip" -> {
+                for (int i = 0; i < g.length; i++) {
+                    if (!Double.isFinite(g[i])) {
+                        g[i] = 0.0;
+                    }
+                }
+                return true;
+            }
+            default -> throw new RunFailedException("round " + (round + 1) + ": the hypergradient has a non-finite entry "
+                    + g[bad] + " at λ index " + bad + " (hypergrad.nonFinite = fail; set skip or clip to go on)");
+        }
+    }
+
+    private void reptile(DriverState st, PartialResult total) {
+        double eps = config.get(RunConfig.REPTILE_STEP);
+        if (eps == 0.0 || total.reptile == null) {
+            return;
+        }
+        for (int i = 0; i < st.phi.length; i++) {
+            st.phi[i] += eps * total.reptile[i] / total.episodes;
+        }
+    }
+
+    private Map<String, Object> summarise(MetaProblem problem, long seed, DriverState st, Map<String, Object> lastEval) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("problem", problem.name());
+        s.put("estimator", config.get(RunConfig.ESTIMATOR));
+        s.put("aggregator", config.get(RunConfig.AGGREGATOR));
+        s.put("rounds", st.round);
+        s.put("episodes", st.episodes);
+        s.put("finalValLoss", lastEval == null ? null : lastEval.get("metaValLoss"));
+        s.put("finalValAccuracy", lastEval == null ? null : lastEval.get("metaValAccuracy"));
+        int testTasks = config.get(RunConfig.TEST_TASKS);
+        if (testTasks > 0) {
+            DriverState initial = fresh(problem, seed);
+            PartialResult before = runEpisodes(initial, Split.META_TEST, 0, testTasks,
+                    "meta-test of the initial λ on " + testTasks + " tasks");
+            PartialResult after = runEpisodes(st, Split.META_TEST, 0, testTasks,
+                    "meta-test of the learned λ on " + testTasks + " tasks");
+            s.put("metaTest", Map.of("tasks", testTasks,
+                    "initial", testStats(before), "learned", testStats(after)));
+        }
+        s.put("seconds", st.seconds);
+        s.put("lambdaSize", st.lambda.length);
+        s.put("lambdaSha256", CheckpointStore.fingerprint(st.lambda));
+        return s;
+    }
+
+    private static Map<String, Object> testStats(PartialResult p) {
+        double[] loss = PartialResult.meanAndCi(p.valLoss, p.valLossSq, p.episodes);
+        double[] acc = PartialResult.meanAndCi(p.valAccuracy, p.valAccuracySq, p.episodes);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("loss", loss[0]);
+        m.put("lossCi95", loss[1]);
+        m.put("accuracy", Double.isNaN(acc[0]) ? null : acc[0]);
+        m.put("accuracyCi95", Double.isNaN(acc[1]) ? null : acc[1]);
+        return m;
+    }
+
+    static double norm(double[] a) {
+        double s = 0;
+        for (double x : a) {
+            s += x * x;
+        }
+        return Math.sqrt(s);
+    }
+
+    static String toJson(Map<String, Object> m) {
+        Map<String, Object> clean = new LinkedHashMap<>();
+        m.forEach((k, v) -> clean.put(k, v instanceof Double d && !Double.isFinite(d) ? null : v));
+        try {
+            return JSON.writeValueAsString(clean);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+}

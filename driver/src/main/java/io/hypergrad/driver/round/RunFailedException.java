@@ -1,0 +1,14 @@
+package io.hypergrad.driver.round;
+
+/** A run cannot go on (a NaN hypergradient under the fail policy, a failed Spark job, …). */
+public final class RunFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public RunFailedException(String message) {
+        super(message);
+    }
+
+    public RunFailedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,89 @@
+package io.hypergrad.driver.round;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hypergrad.common.config.RunConfig;
+import io.hypergrad.driver.output.RunFolder;
+import io.hypergrad.driver.spark.SparkSetup;
+import io.hypergrad.workers.episode.PartitionFunction;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The round loop in local mode, end to end on the sinusoid problem: outputs, and the determinism
+ * contract — the same λ fingerprint with one or two executor threads, after a failed-and-retried task,
+ * and after stopping and resuming from a checkpoint.
+ */
+class LocalRunTest {
+    static final String CONFIG = """
+            hypergrad {
+              problem = sinusoid
+              seed = 7
+              rounds = 4
+              metaBatch = 4
+              estimator = "one-step"
+              aggregator = replay
+              inner.steps = 5
+              inner.lr = 0.01
+              model.width = 16
+              outer.optimizer = adam
+              outer.lr = 0.01
+              eval.every = 2
+              eval.tasks = 3
+              eval.testTasks = 4
+            }
+            """;
+
+    static Map<String, Object> run(String master, String dir, RunConfig c, boolean failOnce, boolean resume, int stopAfter) {
+        SparkConf conf = SparkSetup.configure(new SparkConf().setMaster(master).setAppName("test")
+                .set("spark.ui.enabled", "false").set(PartitionFunction.FAIL_FIRST_ATTEMPT, String.valueOf(failOnce)));
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            return new RoundLoop(sc, c, new RunFolder(dir, sc.hadoopConfiguration()), RoundListener.NONE).run(resume, stopAfter);
+        }
+    }
+
+    @Test
+    void sameFingerprintWhateverTheExecutorsRetriesAndResumes(@TempDir Path tmp) {
+        RunConfig c = RunConfig.parse(CONFIG);
+        Map<String, Object> one = run("local[1]", tmp.resolve("a").toString(), c, false, false, -1);
+        Map<String, Object> two = run("local[2]", tmp.resolve("b").toString(), c, false, false, -1);
+        Map<String, Object> retried = run("local[2,4]", tmp.resolve("c").toString(), c, true, false, -1);
+        String d = tmp.resolve("d").toString();
+        assertNull(run("local[2]", d, c, false, false, 2));
+        Map<String, Object> resumed = run("local[2]", d, c, false, true, -1);
+
+        String fp = (String) one.get("lambdaSha256");
+        assertEquals(fp, two.get("lambdaSha256"), "local[1] vs local[2]");
+        assertEquals(fp, retried.get("lambdaSha256"), "with a retried task");
+        assertEquals(fp, resumed.get("lambdaSha256"), "stopped after 2 rounds and resumed");
+        assertEquals(4, one.get("rounds"));
+
+        RunFolder a = new RunFolder(tmp.resolve("a").toString(), new org.apache.hadoop.conf.Configuration());
+        String metrics = a.readText("metrics.jsonl");
+        assertEquals(4, metrics.strip().split("\n").length);
+        assertEquals(withoutTimings(metrics), withoutTimings(new RunFolder(d, new org.apache.hadoop.conf.Configuration()).readText("metrics.jsonl")),
+                "a resumed run writes the same metrics as an uninterrupted one, except timings");
+        assertTrue(a.readText("config.conf").contains("hypergrad.estimator = \"one-step\""));
+        assertTrue(a.exists("summary.json"));
+        assertEquals(3, a.list("checkpoints").size());
+    }
+
+    static String withoutTimings(String jsonl) {
+        return jsonl.replaceAll("\"(seconds|maxTaskSeconds)\":[0-9.eE+-]+", "\"$1\":_");
+    }
+
+    @Test
+    void aDifferentSeedGivesADifferentFingerprint(@TempDir Path tmp) {
+        RunConfig c = RunConfig.parse(CONFIG).with("hypergrad.rounds", "1").with("hypergrad.eval.testTasks", "0");
+        Map<String, Object> s7 = run("local[2]", tmp.resolve("a").toString(), c, false, false, -1);
+        Map<String, Object> s8 = run("local[2]", tmp.resolve("b").toString(), c.with("hypergrad.seed", "8"), false, false, -1);
+        assertNotEquals(s7.get("lambdaSha256"), s8.get("lambdaSha256"));
+    }
+}

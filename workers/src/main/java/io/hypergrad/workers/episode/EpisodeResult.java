@@ -1,0 +1,19 @@
+package io.hypergrad.workers.episode;
+
+/** What one episode returns; summed into a {@link PartialResult} on the executor. */
+public final class EpisodeResult {
+    /** The task's index. */
+    public int task;
+    /** Rows of the trajectory. */
+    public int rows;
+    /** The hypergradient trajectory (rows × H), or its sum or last row when the aggregator needs no more. */
+    public double[] trajectory;
+    /** w_T − φ. */
+    public double[] reptile;
+    public double valLoss;
+    public double valAccuracy;
+    public double trainLoss;
+    public long jvps;
+    public double seconds;
+    public long nonFinite;
+}

@@ -1,0 +1,134 @@
+package io.hypergrad.workers.episode;
+
+import io.hypergrad.common.config.RunConfig;
+import io.hypergrad.common.hypergrad.Bilevel;
+import io.hypergrad.common.hypergrad.Episode;
+import io.hypergrad.common.hypergrad.Estimators;
+import io.hypergrad.common.hypergrad.HypergradientEstimator;
+import io.hypergrad.common.inner.InnerOptimizer;
+import io.hypergrad.common.inner.InnerState;
+import io.hypergrad.common.inner.Loss;
+import io.hypergrad.common.problems.Evaluation;
+import io.hypergrad.common.problems.MetaProblem;
+import io.hypergrad.common.problems.Split;
+import io.hypergrad.common.problems.Task;
+import java.util.List;
+
+/**
+ * Runs one task's inner loop on an executor with the configured local estimator, and reports its
+ * hypergradient trajectory, Reptile direction and metrics. Per-thread state (tapes, optimiser scratch)
+ * is kept in a thread-local, so tasks running side by side in one executor never share buffers.
+ */
+public final class EpisodeRunner {
+    private static final ThreadLocal<Workspace> WORKSPACE = new ThreadLocal<>();
+
+    private EpisodeRunner() {}
+
+    /** The per-thread losses and optimiser of one problem. */
+    private record Workspace(MetaProblem problem, Loss train, Loss val, InnerOptimizer optimizer) {}
+
+    private static Workspace workspace(MetaProblem problem) {
+        Workspace w = WORKSPACE.get();
+        if (w == null || w.problem() != problem) {
+            var layout = problem.model().layout();
+            w = new Workspace(problem, new Loss(layout, problem.trainObjective()), new Loss(layout, problem.valObjective()),
+                    problem.newOptimizer());
+            WORKSPACE.set(w);
+        }
+        return w;
+    }
+
+    /** Runs task {@code task} of the payload's round. */
+    public static EpisodeResult run(RoundPayload payload, int task) {
+        long start = System.nanoTime();
+        RunConfig config = payload.config;
+        MetaProblem problem = ProblemCache.get(config);
+        Workspace ws = workspace(problem);
+        long seed = config.get(RunConfig.SEED);
+        Task t = problem.task(seed, Split.META_TRAIN, payload.round, task);
+        Bilevel bilevel = new Bilevel(ws.train(), ws.val(), ws.optimizer(), t.valBatch());
+        HypergradientEstimator estimator = Estimators.parse(config.get(RunConfig.ESTIMATOR)).create();
+        InnerState z0 = ws.optimizer().init(payload.phi);
+        estimator.begin(bilevel, payload.lambda, z0);
+        Episode.Window window = Episode.run(bilevel, payload.lambda, z0, problem.innerSteps(), t::trainBatch, estimator);
+        List<double[]> traj = window.trajectory();
+        if (!estimator.online()) {
+            traj = List.of(estimator.estimate());
+        }
+        EpisodeResult r = new EpisodeResult();
+        r.task = task;
+        r.trainLoss = ws.train().value(window.state().w, InnerOptimizer.modelLambda(payload.lambda, ws.train()),
+                t.trainBatch(problem.innerSteps()));
+        shapeTrajectory(r, traj, config.get(RunConfig.AGGREGATOR), payload.lambda.length);
+        double[] wT = window.state().w;
+        r.reptile = new double[wT.length];
+        for (int i = 0; i < wT.length; i++) {
+            r.reptile[i] = wT[i] - payload.phi[i];
+        }
+        Evaluation ev = problem.evaluate(wT, InnerOptimizer.modelLambda(payload.lambda, ws.train()), t.valBatch());
+        r.valLoss = ev.loss();
+        r.valAccuracy = ev.accuracy();
+        r.jvps = estimator.jvps();
+        r.seconds = (System.nanoTime() - start) / 1e9;
+        return r;
+    }
+
+    /**
+     * Trains a fresh task of an evaluation split from φ with λ (no hypergradients) and measures it on the
+     * task's validation data: the meta-validation and meta-test protocol.
+     */
+    public static EpisodeResult evaluate(RoundPayload payload, Split split, int task) {
+        long start = System.nanoTime();
+        MetaProblem problem = ProblemCache.get(payload.config);
+        Workspace ws = workspace(problem);
+        Task t = problem.task(payload.config.get(RunConfig.SEED), split, payload.round, task);
+        InnerState z = ws.optimizer().init(payload.phi);
+        for (int step = 1; step <= problem.innerSteps(); step++) {
+            z = ws.optimizer().update(z, payload.lambda, t.trainBatch(step), ws.train());
+        }
+        double[] lm = InnerOptimizer.modelLambda(payload.lambda, ws.train());
+        Evaluation ev = problem.evaluate(z.w, lm, t.valBatch());
+        EpisodeResult r = new EpisodeResult();
+        r.task = task;
+        r.rows = 0;
+        r.trajectory = new double[0];
+        r.reptile = new double[0];
+        r.valLoss = ev.loss();
+        r.valAccuracy = ev.accuracy();
+        r.trainLoss = ws.train().value(z.w, lm, t.trainBatch(problem.innerSteps()));
+        r.seconds = (System.nanoTime() - start) / 1e9;
+        return r;
+    }
+
+    /** Keeps what the aggregator needs: every row (replay, koopman), their sum, or the last. */
+    static void shapeTrajectory(EpisodeResult r, List<double[]> traj, String aggregator, int h) {
+        switch (aggregator) {
+            case "sum" -> {
+                double[] s = new double[h];
+                for (double[] row : traj) {
+                    for (int i = 0; i < h; i++) {
+                        s[i] += row[i];
+                    }
+                }
+                r.rows = 1;
+                r.trajectory = s;
+            }
+            case "last" -> {
+                r.rows = 1;
+                r.trajectory = traj.get(traj.size() - 1).clone();
+            }
+            default -> {
+                r.rows = traj.size();
+                r.trajectory = new double[traj.size() * h];
+                for (int k = 0; k < traj.size(); k++) {
+                    System.arraycopy(traj.get(k), 0, r.trajectory, k * h, h);
+                }
+            }
+        }
+        for (double v : r.trajectory) {
+            if (!Double.isFinite(v)) {
+                r.nonFinite++;
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.hypergrad.workers.episode;
+
+import java.io.Serializable;
+
+/**
+ * The sum of a partition's episode results, accumulated in task-index order so that the driver's total
+ * depends only on the configured partitioning, never on which executor ran what or when.
+ */
+public final class PartialResult implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Episodes summed. */
+    public int episodes;
+    /** Rows of the trajectory (steps reported). */
+    public int rows;
+    /** Σ over episodes of the hypergradient trajectory, rows × H, row-major. */
+    public double[] trajectory;
+    /** Σ over episodes of w_T − φ (the Reptile direction). */
+    public double[] reptile;
+    /** Σ of validation losses at w_T. */
+    public double valLoss;
+    /** Σ of validation accuracies at w_T (NaN for regression). */
+    public double valAccuracy;
+    /** Σ of squared validation losses (for confidence intervals). */
+    public double valLossSq;
+    /** Σ of squared validation accuracies (for confidence intervals). */
+    public double valAccuracySq;
+    /** Σ of training losses at the last step. */
+    public double trainLoss;
+    /** Forward-over-reverse sweeps spent. */
+    public long jvps;
+    /** Σ of episode compute seconds. */
+    public double seconds;
+    /** The slowest episode's seconds. */
+    public double maxSeconds;
+    /** Non-finite hypergradient entries seen. */
+    public long nonFinite;
+
+    /** Adds one episode's result. */
+    public void add(EpisodeResult r) {
+        if (episodes == 0) {
+            rows = r.rows;
+            trajectory = r.trajectory.clone();
+            reptile = r.reptile.clone();
+        } else {
+            if (r.rows != rows || r.trajectory.length != trajectory.length) {
+                throw new IllegalStateException("episodes disagree on the trajectory shape: " + rows + " vs " + r.rows + " rows");
+            }
+            for (int i = 0; i < trajectory.length; i++) {
+                trajectory[i] += r.trajectory[i];
+            }
+            for (int i = 0; i < reptile.length; i++) {
+                reptile[i] += r.reptile[i];
+            }
+        }
+        episodes++;
+        valLoss += r.valLoss;
+        valAccuracy += r.valAccuracy;
+        valLossSq += r.valLoss * r.valLoss;
+        valAccuracySq += r.valAccuracy * r.valAccuracy;
+        trainLoss += r.trainLoss;
+        jvps += r.jvps;
+        seconds += r.seconds;
+        maxSeconds = Math.max(maxSeconds, r.seconds);
+        nonFinite += r.nonFinite;
+    }
+
+    /** Mean and 95% confidence half-width (normal approximation) of a summed quantity. */
+    public static double[] meanAndCi(double sum, double sumSq, int n) {
+        double mean = sum / n;
+        double var = n > 1 ? Math.max(0.0, (sumSq - n * mean * mean) / (n - 1)) : 0.0;
+        return new double[] {mean, 1.96 * Math.sqrt(var / n)};
+    }
+
+    /** Adds another partition's sum (the driver calls this in partition order). */
+    public void add(PartialResult p) {
+        if (p.episodes == 0) {
+            return;
+        }
+        if (episodes == 0) {
+            rows = p.rows;
+            trajectory = p.trajectory.clone();
+            reptile = p.reptile.clone();
+        } else {
+            for (int i = 0; i < trajectory.length; i++) {
+                trajectory[i] += p.trajectory[i];
+            }
+            for (int i = 0; i < reptile.length; i++) {
+                reptile[i] += p.reptile[i];
+            }
+        }
+        episodes += p.episodes;
+        valLoss += p.valLoss;
+        valAccuracy += p.valAccuracy;
+        valLossSq += p.valLossSq;
+        valAccuracySq += p.valAccuracySq;
+        trainLoss += p.trainLoss;
+        jvps += p.jvps;
+        seconds += p.seconds;
+        maxSeconds = Math.max(maxSeconds, p.maxSeconds);
+        nonFinite += p.nonFinite;
+    }
+}

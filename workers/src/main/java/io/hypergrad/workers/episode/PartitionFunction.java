@@ -1,0 +1,54 @@
+package io.hypergrad.workers.episode;
+
+import io.hypergrad.common.problems.Split;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * Runs a partition's episodes and sums their results in task-index order into one
+ * {@link PartialResult}: one object per partition crosses the wire back to the driver.
+ */
+public final class PartitionFunction implements FlatMapFunction<Iterator<EpisodeDescriptor>, PartialResult> {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Spark conf key of a test-only fault: when true, the first attempt of partition 0 of every round
+     * fails after its work is done, so the retry path is exercised on real runs.
+     */
+    public static final String FAIL_FIRST_ATTEMPT = "spark.hypergrad.test.failFirstAttempt";
+
+    private final Broadcast<RoundPayload> payload;
+
+    public PartitionFunction(Broadcast<RoundPayload> payload) {
+        this.payload = payload;
+    }
+
+    @Override
+    public Iterator<PartialResult> call(Iterator<EpisodeDescriptor> it) {
+        List<EpisodeDescriptor> episodes = new ArrayList<>();
+        it.forEachRemaining(episodes::add);
+        episodes.sort(Comparator.comparing(EpisodeDescriptor::split).thenComparingInt(EpisodeDescriptor::task));
+        RoundPayload p = payload.value();
+        PartialResult sum = new PartialResult();
+        for (EpisodeDescriptor d : episodes) {
+            sum.add(d.split() == Split.META_TRAIN ? EpisodeRunner.run(p, d.task()) : EpisodeRunner.evaluate(p, d.split(), d.task()));
+        }
+        failFirstAttemptIfAsked();
+        return List.of(sum).iterator();
+    }
+
+    private static void failFirstAttemptIfAsked() {
+        TaskContext tc = TaskContext.get();
+        SparkEnv env = SparkEnv.get();
+        if (tc != null && env != null && env.conf().getBoolean(FAIL_FIRST_ATTEMPT, false)
+                && tc.partitionId() == 0 && tc.attemptNumber() == 0) {
+            throw new IllegalStateException("test fault: first attempt of partition 0 fails (" + FAIL_FIRST_ATTEMPT + ")");
+        }
+    }
+}
