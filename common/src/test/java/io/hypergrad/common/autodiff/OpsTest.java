@@ -207,6 +207,19 @@ class OpsTest {
     }
 
     @Test
+    void fastTanhAgreesWithTheLibraryToAFewUlps() {
+        Random rnd = new Random(9);
+        for (int i = 0; i < 200_000; i++) {
+            double x = rnd.nextGaussian() * (i % 2 == 0 ? 0.3 : 5);
+            double exact = Math.tanh(x);
+            assertEquals(exact, Ops.tanh(x), 4 * Math.ulp(exact), "x = " + x);
+        }
+        assertEquals(1.0, Ops.tanh(800), 0.0);
+        assertEquals(-1.0, Ops.tanh(-800), 0.0);
+        assertEquals(0.0, Ops.tanh(0.0), 0.0);
+    }
+
+    @Test
     void plainModeKeepsNoTangents() {
         Tape tape = new Tape();
         Var w = tape.parameter(new double[] {0.3, -0.2}, 2);
