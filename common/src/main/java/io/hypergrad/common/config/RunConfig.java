@@ -38,6 +38,9 @@ public final class RunConfig implements Serializable {
             "how the driver turns the mean trajectory into outer steps: replay every step, their sum, the last, or Koopman");
     public static final Key<Integer> INNER_STEPS = Key.intKey("hypergrad.inner.steps", 0, 0, 10_000_000,
             "inner steps T per episode; 0 = the problem's default");
+    public static final Key<Integer> INNER_WINDOW = Key.intKey("hypergrad.inner.window", 0, 0, 10_000_000,
+            "inner steps per round τ; 0 = whole episodes each round. With τ < T an episode continues across rounds "
+                    + "(its state travels with the round) and the estimator restarts at each window");
     public static final Key<Double> INNER_LR = Key.doubleKey("hypergrad.inner.lr", 0.01, 0, 100, "inner learning rate");
     public static final Key<Double> INNER_MOMENTUM = Key.doubleKey("hypergrad.inner.momentum", 0.9, 0, 0.999,
             "inner momentum (0 = plain SGD)");
@@ -92,7 +95,7 @@ public final class RunConfig implements Serializable {
 
     /** Every key, in the order {@code config --describe} prints them. */
     public static final List<Key<?>> KEYS = List.of(PROBLEM, SEED, ROUNDS, META_BATCH, PARTITIONS, ESTIMATOR, AGGREGATOR,
-            INNER_STEPS, INNER_LR, INNER_MOMENTUM, INNER_BATCH, OUTER_OPTIMIZER, OUTER_LR, OUTER_MOMENTUM, OUTER_SCHEDULE,
+            INNER_STEPS, INNER_WINDOW, INNER_LR, INNER_MOMENTUM, INNER_BATCH, OUTER_OPTIMIZER, OUTER_LR, OUTER_MOMENTUM, OUTER_SCHEDULE,
             OUTER_CLIP, REPTILE_STEP, THETA_MODE, THETA_VALUE, THETA_REFIT_EVERY, EVAL_EVERY, EVAL_TASKS, TEST_TASKS,
             NON_FINITE, CHECKPOINT_EVERY, KOOPMAN_DELAYS, KOOPMAN_ENERGY, KOOPMAN_TOLERANCE, KOOPMAN_HORIZON, DATA_DIR,
             MODEL_WIDTH, MODEL_DEPTH, TASK_SHOTS, TASK_QUERIES, TASK_WAYS);

@@ -23,6 +23,10 @@ public final class DriverState implements Serializable {
     public long episodes;
     /** The metrics lines so far, so a resumed run rewrites exactly the same metrics.jsonl. */
     public java.util.List<String> metricsLines = new java.util.ArrayList<>();
+    /** Per task slot: the round its continuing episode's task was drawn in (−1: a new episode next round). */
+    public int[] taskRounds;
+    /** Per task slot: the state of its continuing episode, or null. */
+    public io.hypergrad.common.inner.InnerState[] episodeStates;
     /** Seconds of compute before this checkpoint (added to the resumed run's total). */
     public double seconds;
 }

@@ -86,7 +86,8 @@ public final class RoundLoop {
             }
             double hypergradNorm = outerSteps(mean, total.rows, h, st, outer, r);
             reptile(st, total);
-            st.episodes += total.episodes;
+            carryEpisodes(st, total, r);
+            st.episodes += total.ended;
             st.round = r + 1;
             st.outerState = outer.exportState();
             st.outerSteps = outer.steps();
@@ -133,7 +134,29 @@ public final class RoundLoop {
         st.lambda = initialLambda(problem, seed);
         st.phi = problem.initialPhi(seed);
         st.theta = config.get(RunConfig.THETA_VALUE);
+        int m = config.get(RunConfig.META_BATCH);
+        st.taskRounds = new int[m];
+        java.util.Arrays.fill(st.taskRounds, -1);
+        st.episodeStates = new io.hypergrad.common.inner.InnerState[m];
         return st;
+    }
+
+    /** Records the states of episodes that continue; slots whose episode ended draw a new task next round. */
+    private static void carryEpisodes(DriverState st, PartialResult total, int round) {
+        for (int slot = 0; slot < st.episodeStates.length; slot++) {
+            if (st.episodeStates[slot] == null) {
+                st.taskRounds[slot] = round;
+            }
+            st.episodeStates[slot] = null;
+        }
+        for (int k = 0; k < total.continuingTasks.length; k++) {
+            st.episodeStates[total.continuingTasks[k]] = total.continuingStates[k];
+        }
+        for (int slot = 0; slot < st.episodeStates.length; slot++) {
+            if (st.episodeStates[slot] == null) {
+                st.taskRounds[slot] = -1;
+            }
+        }
     }
 
     private static double[] initialLambda(MetaProblem problem, long seed) {
@@ -144,7 +167,9 @@ public final class RoundLoop {
     private PartialResult runEpisodes(DriverState st, Split split, int round, int n, String description) {
         List<EpisodeDescriptor> ds = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            ds.add(new EpisodeDescriptor(i, split));
+            ds.add(split == Split.META_TRAIN
+                    ? new EpisodeDescriptor(i, split, st.taskRounds[i], st.episodeStates[i])
+                    : new EpisodeDescriptor(i, split));
         }
         Broadcast<RoundPayload> b = sc.broadcast(new RoundPayload(round, st.lambda.clone(), st.phi.clone(), st.theta, config));
         try {
@@ -218,11 +243,11 @@ public final class RoundLoop {
 
     private void reptile(DriverState st, PartialResult total) {
         double eps = config.get(RunConfig.REPTILE_STEP);
-        if (eps == 0.0 || total.reptile == null) {
+        if (eps == 0.0 || total.ended == 0) {
             return;
         }
         for (int i = 0; i < st.phi.length; i++) {
-            st.phi[i] += eps * total.reptile[i] / total.episodes;
+            st.phi[i] += eps * total.reptile[i] / total.ended;
         }
     }
 

@@ -80,6 +80,23 @@ class LocalRunTest {
     }
 
     @Test
+    void episodesThatContinueAcrossRoundsResumeToTheSameFingerprint(@TempDir Path tmp) {
+        // T = 6 steps in windows of τ = 2: each episode spans three rounds, so a stop after round 2 falls
+        // in the middle of an episode and the resumed run must carry its state from the checkpoint.
+        RunConfig c = RunConfig.parse(CONFIG).with("hypergrad.inner.steps", "6").with("hypergrad.inner.window", "2")
+                .with("hypergrad.rounds", "6").with("hypergrad.eval.testTasks", "0");
+        Map<String, Object> whole = run("local[2]", tmp.resolve("a").toString(), c, false, false, -1);
+        String d = tmp.resolve("b").toString();
+        assertNull(run("local[1]", d, c, false, false, 2));
+        Map<String, Object> resumed = run("local[2]", d, c, false, true, -1);
+        assertEquals(whole.get("lambdaSha256"), resumed.get("lambdaSha256"));
+        assertEquals(8L, ((Number) whole.get("episodes")).longValue(), "6 rounds of 2-step windows = 2 whole episodes × 4 tasks");
+        Map<String, Object> notWindowed = run("local[2]", tmp.resolve("c").toString(),
+                c.with("hypergrad.inner.window", "0").with("hypergrad.rounds", "2"), false, false, -1);
+        assertNotEquals(whole.get("lambdaSha256"), notWindowed.get("lambdaSha256"));
+    }
+
+    @Test
     void aDifferentSeedGivesADifferentFingerprint(@TempDir Path tmp) {
         RunConfig c = RunConfig.parse(CONFIG).with("hypergrad.rounds", "1").with("hypergrad.eval.testTasks", "0");
         Map<String, Object> s7 = run("local[2]", tmp.resolve("a").toString(), c, false, false, -1);

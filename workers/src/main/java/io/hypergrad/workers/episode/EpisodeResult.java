@@ -16,4 +16,6 @@ public final class EpisodeResult {
     public long jvps;
     public double seconds;
     public long nonFinite;
+    /** The state after this window when the episode continues, else null. */
+    public io.hypergrad.common.inner.InnerState state;
 }

@@ -38,19 +38,26 @@ public final class EpisodeRunner {
         return w;
     }
 
-    /** Runs task {@code task} of the payload's round. */
-    public static EpisodeResult run(RoundPayload payload, int task) {
+    /**
+     * Runs a meta-train episode, or its next window when the episode continues across rounds: from z_0 = φ
+     * (new) or the carried state, for τ steps (or to the episode's end at T), feeding a fresh estimator.
+     */
+    public static EpisodeResult run(RoundPayload payload, EpisodeDescriptor d) {
         long start = System.nanoTime();
         RunConfig config = payload.config;
         MetaProblem problem = ProblemCache.get(config);
         Workspace ws = workspace(problem);
         long seed = config.get(RunConfig.SEED);
-        Task t = problem.task(seed, Split.META_TRAIN, payload.round, task);
+        int task = d.task();
+        Task t = problem.task(seed, Split.META_TRAIN, d.taskRound() < 0 ? payload.round : d.taskRound(), task);
         Bilevel bilevel = new Bilevel(ws.train(), ws.val(), ws.optimizer(), t.valBatch());
         HypergradientEstimator estimator = Estimators.parse(config.get(RunConfig.ESTIMATOR)).create();
-        InnerState z0 = ws.optimizer().init(payload.phi);
+        InnerState z0 = d.state() != null ? d.state() : ws.optimizer().init(payload.phi);
+        int total = problem.innerSteps();
+        int tau = config.get(RunConfig.INNER_WINDOW);
+        int steps = tau == 0 ? total - z0.step : Math.min(tau, total - z0.step);
         estimator.begin(bilevel, payload.lambda, z0);
-        Episode.Window window = Episode.run(bilevel, payload.lambda, z0, problem.innerSteps(), t::trainBatch, estimator);
+        Episode.Window window = Episode.run(bilevel, payload.lambda, z0, steps, t::trainBatch, estimator);
         List<double[]> traj = window.trajectory();
         if (!estimator.online()) {
             traj = List.of(estimator.estimate());
@@ -58,12 +65,16 @@ public final class EpisodeRunner {
         EpisodeResult r = new EpisodeResult();
         r.task = task;
         r.trainLoss = ws.train().value(window.state().w, InnerOptimizer.modelLambda(payload.lambda, ws.train()),
-                t.trainBatch(problem.innerSteps()));
+                t.trainBatch(window.state().step));
         shapeTrajectory(r, traj, config.get(RunConfig.AGGREGATOR), payload.lambda.length);
         double[] wT = window.state().w;
         r.reptile = new double[wT.length];
-        for (int i = 0; i < wT.length; i++) {
-            r.reptile[i] = wT[i] - payload.phi[i];
+        if (window.state().step >= total) {
+            for (int i = 0; i < wT.length; i++) {
+                r.reptile[i] = wT[i] - payload.phi[i];
+            }
+        } else {
+            r.state = window.state();
         }
         Evaluation ev = problem.evaluate(wT, InnerOptimizer.modelLambda(payload.lambda, ws.train()), t.valBatch());
         r.valLoss = ev.loss();

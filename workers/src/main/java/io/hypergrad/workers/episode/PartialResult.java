@@ -35,9 +35,24 @@ public final class PartialResult implements Serializable {
     public double maxSeconds;
     /** Non-finite hypergradient entries seen. */
     public long nonFinite;
+    /** Episodes that ended this round (their w_T − φ is in {@link #reptile}). */
+    public int ended;
+    /** Task indices of continuing episodes, in task order, with their states. */
+    public int[] continuingTasks = new int[0];
+    /** The states of continuing episodes, parallel to {@link #continuingTasks}. */
+    public io.hypergrad.common.inner.InnerState[] continuingStates = new io.hypergrad.common.inner.InnerState[0];
 
     /** Adds one episode's result. */
     public void add(EpisodeResult r) {
+        if (r.state != null) {
+            int n = continuingTasks.length;
+            continuingTasks = java.util.Arrays.copyOf(continuingTasks, n + 1);
+            continuingStates = java.util.Arrays.copyOf(continuingStates, n + 1);
+            continuingTasks[n] = r.task;
+            continuingStates[n] = r.state;
+        } else {
+            ended++;
+        }
         if (episodes == 0) {
             rows = r.rows;
             trajectory = r.trajectory.clone();
@@ -77,6 +92,12 @@ public final class PartialResult implements Serializable {
         if (p.episodes == 0) {
             return;
         }
+        ended += p.ended;
+        int n = continuingTasks.length;
+        continuingTasks = java.util.Arrays.copyOf(continuingTasks, n + p.continuingTasks.length);
+        System.arraycopy(p.continuingTasks, 0, continuingTasks, n, p.continuingTasks.length);
+        continuingStates = java.util.Arrays.copyOf(continuingStates, n + p.continuingStates.length);
+        System.arraycopy(p.continuingStates, 0, continuingStates, n, p.continuingStates.length);
         if (episodes == 0) {
             rows = p.rows;
             trajectory = p.trajectory.clone();

@@ -37,7 +37,7 @@ public final class PartitionFunction implements FlatMapFunction<Iterator<Episode
         RoundPayload p = payload.value();
         PartialResult sum = new PartialResult();
         for (EpisodeDescriptor d : episodes) {
-            sum.add(d.split() == Split.META_TRAIN ? EpisodeRunner.run(p, d.task()) : EpisodeRunner.evaluate(p, d.split(), d.task()));
+            sum.add(d.split() == Split.META_TRAIN ? EpisodeRunner.run(p, d) : EpisodeRunner.evaluate(p, d.split(), d.task()));
         }
         failFirstAttemptIfAsked();
         return List.of(sum).iterator();

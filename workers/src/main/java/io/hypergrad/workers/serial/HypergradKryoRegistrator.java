@@ -18,6 +18,7 @@ public final class HypergradKryoRegistrator implements KryoRegistrator {
         io.hypergrad.common.config.RunConfig.class, io.hypergrad.common.problems.Split.class,
         double[].class, int[].class, long[].class, double[][].class, Object[].class,
         EpisodeDescriptor[].class, PartialResult[].class,
+        io.hypergrad.common.inner.InnerState.class, io.hypergrad.common.inner.InnerState[].class,
     };
 
     @Override
