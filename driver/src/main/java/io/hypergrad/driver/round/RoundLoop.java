@@ -37,6 +37,7 @@ public final class RoundLoop {
     private final RunFolder folder;
     private final RoundListener listener;
     private final CheckpointStore checkpoints;
+    private volatile boolean cancelled;
 
     public RoundLoop(JavaSparkContext sc, RunConfig config, RunFolder folder, RoundListener listener) {
         this.sc = sc;
@@ -44,6 +45,14 @@ public final class RoundLoop {
         this.folder = folder;
         this.listener = listener;
         this.checkpoints = new CheckpointStore(folder);
+    }
+
+    /**
+     * Asks a running loop to stop: it stops before its next round (and the caller cancels the Spark job
+     * group to stop the current one); {@link #run} then throws {@link RunFailedException}.
+     */
+    public void cancel() {
+        cancelled = true;
     }
 
     /**
@@ -75,6 +84,9 @@ public final class RoundLoop {
                 return null;
             }
             int r = st.round;
+            if (cancelled) {
+                throw new RunFailedException("cancelled before round " + (r + 1) + "; the run can be resumed from its checkpoint");
+            }
             long t0 = System.nanoTime();
             PartialResult total = runEpisodes(st, Split.META_TRAIN, r, config.get(RunConfig.META_BATCH),
                     String.format("round %d/%d · %d episodes · %s", r + 1, rounds, config.get(RunConfig.META_BATCH),
@@ -129,6 +141,12 @@ public final class RoundLoop {
         return summary;
     }
 
+    /** λ from the newest valid checkpoint of a run folder (the learned λ of a finished run). */
+    public static double[] lambdaOf(RunFolder folder) {
+        return new CheckpointStore(folder).loadNewest()
+                .orElseThrow(() -> new IllegalStateException("no valid checkpoint in " + folder.uri())).lambda.clone();
+    }
+
     private DriverState fresh(MetaProblem problem, long seed) {
         DriverState st = new DriverState();
         st.lambda = initialLambda(problem, seed);
@@ -181,7 +199,11 @@ public final class RoundLoop {
                 total.add(p);
             }
             return total;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Spark rethrows task failures as SparkException, a checked exception Java cannot see declared.
+            if (cancelled) {
+                throw new RunFailedException(description + ": cancelled; the run can be resumed from its checkpoint", e);
+            }
             throw new RunFailedException(description + " failed: " + rootMessage(e), e);
         } finally {
             b.destroy();

@@ -1,0 +1,195 @@
+package io.hypergrad.driver.api;
+
+import com.typesafe.config.ConfigFactory;
+import io.hypergrad.common.config.RunConfig;
+import io.hypergrad.driver.output.RunFolder;
+import io.hypergrad.driver.round.RoundListener;
+import io.hypergrad.driver.round.RoundLoop;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The notebook API: a small fluent builder over an existing {@link SparkSession}, usable from JShell,
+ * Scala or Java notebook kernels, and from PySpark through py4j
+ * ({@code spark._jvm.io.hypergrad.driver.api.Hypergrad.on(spark._jsparkSession)…}). Each setter returns
+ * a new, immutable builder, so a base can be shared and varied.
+ *
+ * <pre>{@code
+ * Hypergrad.Result r = Hypergrad.on(spark)
+ *     .problem("sinusoid").estimator("one-step").set("hypergrad.rounds", 20)
+ *     .output("/tmp/hypergrad-run")
+ *     .listener((round, rounds, metrics, eta) -> System.out.println(round + " " + metrics.get("valLoss")))
+ *     .fit();
+ * r.history();   // one map per round
+ * r.lambda();    // the learned hyperparameters
+ * }</pre>
+ */
+public final class Hypergrad {
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    private final SparkSession spark;
+    private final RunConfig config;
+    private final String output;
+    private final RoundListener listener;
+
+    private Hypergrad(SparkSession spark, RunConfig config, String output, RoundListener listener) {
+        this.spark = spark;
+        this.config = config;
+        this.output = output;
+        this.listener = listener;
+    }
+
+    /** A builder on an existing session, starting from the defaults. */
+    public static Hypergrad on(SparkSession spark) {
+        return new Hypergrad(spark, RunConfig.defaults(), null, RoundListener.NONE);
+    }
+
+    /** Starts from a HOCON config file (e.g. {@code conf/demo.conf}). */
+    public Hypergrad config(String path) {
+        File f = new File(path);
+        if (!f.isFile()) {
+            throw new IllegalArgumentException("no config file " + path);
+        }
+        return new Hypergrad(spark, RunConfig.of(ConfigFactory.parseFile(f)), output, listener);
+    }
+
+    /** Sets any config key ({@code hypergrad.…}); the value is validated now. */
+    public Hypergrad set(String key, Object value) {
+        String v = value instanceof String s ? com.typesafe.config.ConfigUtil.quoteString(s) : String.valueOf(value);
+        return new Hypergrad(spark, config.with(key, v), output, listener);
+    }
+
+    public Hypergrad problem(String name) {
+        return set("hypergrad.problem", name);
+    }
+
+    public Hypergrad estimator(String name) {
+        return set("hypergrad.estimator", name);
+    }
+
+    public Hypergrad aggregator(String name) {
+        return set("hypergrad.aggregator", name);
+    }
+
+    public Hypergrad rounds(int n) {
+        return set("hypergrad.rounds", n);
+    }
+
+    public Hypergrad seed(long seed) {
+        return set("hypergrad.seed", seed);
+    }
+
+    /** The run folder (any Hadoop path); default a new folder under the system temp dir. */
+    public Hypergrad output(String path) {
+        return new Hypergrad(spark, config, path, listener);
+    }
+
+    /** Receives every round's metrics (e.g. to drive a progress widget). */
+    public Hypergrad listener(RoundListener l) {
+        return new Hypergrad(spark, config, output, l);
+    }
+
+    /** The resolved config. */
+    public RunConfig config() {
+        return config;
+    }
+
+    /** Runs to the end on the calling thread and returns the result. */
+    public Result fit() {
+        return start().join();
+    }
+
+    /**
+     * Starts the run on a background thread. {@link Handle#cancel()} stops it: its Spark jobs are
+     * cancelled through their job group and {@link Handle#join()} then throws.
+     */
+    public Handle start() {
+        String dir = output != null ? output
+                : new File(System.getProperty("java.io.tmpdir"), "hypergrad-run-" + System.currentTimeMillis() + "-" + RUNS.incrementAndGet()).getPath();
+        String group = "hypergrad-api-" + RUNS.incrementAndGet();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<Map<String, Object>> history = Collections.synchronizedList(new ArrayList<>());
+        RunFolder folder = new RunFolder(dir, sc.hadoopConfiguration());
+        RoundLoop[] loop = new RoundLoop[1];
+        RoundListener both = new RoundListener() {
+            @Override
+            public void onRound(int round, int rounds, Map<String, Object> metrics, double eta) {
+                history.add(new LinkedHashMap<>(metrics));
+                listener.onRound(round, rounds, metrics, eta);
+            }
+
+            @Override
+            public void onFinish(Map<String, Object> summary) {
+                listener.onFinish(summary);
+            }
+        };
+        loop[0] = new RoundLoop(sc, config, folder, both);
+        CompletableFuture<Result> f = CompletableFuture.supplyAsync(() -> {
+            sc.setJobGroup(group, "hypergrad run " + dir, true);
+            Map<String, Object> summary = loop[0].run(true, -1);
+            return new Result(List.copyOf(history), summary, folder.uri(), RoundLoop.lambdaOf(folder));
+        }, runner());
+        return new Handle(f, sc, group, loop);
+    }
+
+    /** One daemon thread per run, so Spark's thread-local job group belongs to that run alone. */
+    private static java.util.concurrent.Executor runner() {
+        return r -> {
+            Thread t = new Thread(r, "hypergrad-run");
+            t.setDaemon(true);
+            t.start();
+        };
+    }
+
+    /** A running fit. */
+    public static final class Handle {
+        private final CompletableFuture<Result> future;
+        private final JavaSparkContext sc;
+        private final String group;
+        private final RoundLoop[] loop;
+
+        Handle(CompletableFuture<Result> future, JavaSparkContext sc, String group, RoundLoop[] loop) {
+            this.future = future;
+            this.sc = sc;
+            this.group = group;
+            this.loop = loop;
+        }
+
+        /** Waits for the result; throws if the run failed or was cancelled. */
+        public Result join() {
+            try {
+                return future.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+
+        /** Cancels the run's Spark jobs; the run stops at its current round (its checkpoints remain). */
+        public void cancel() {
+            loop[0].cancel();
+            sc.cancelJobGroup(group);
+        }
+
+        public boolean isDone() {
+            return future.isDone();
+        }
+    }
+
+    /**
+     * What a fit returns.
+     *
+     * @param history   one metrics map per round, in order
+     * @param summary   the contents of summary.json
+     * @param runFolder where the outputs are
+     * @param lambda    the learned λ
+     */
+    public record Result(List<Map<String, Object>> history, Map<String, Object> summary, String runFolder, double[] lambda) {}
+}
