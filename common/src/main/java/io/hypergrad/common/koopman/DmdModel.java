@@ -30,6 +30,8 @@ public final class DmdModel {
     private final double[] bRe;
     private final double[] bIm;
     private final double residual;
+    /** Singular values of X (all of them, before truncation), for diagnostics. */
+    private double[] singularValues = new double[0];
 
     private DmdModel(int n, double[] muRe, double[] muIm, double[][] phiRe, double[][] phiIm,
                      double[] bRe, double[] bIm, double residual) {
@@ -124,7 +126,14 @@ public final class DmdModel {
                 bRe[j] = c[j];
             }
         }
-        return new DmdModel(n, eig.re.clone(), eig.im.clone(), phiRe, phiIm, bRe, bIm, residual);
+        DmdModel model = new DmdModel(n, eig.re.clone(), eig.im.clone(), phiRe, phiIm, bRe, bIm, residual);
+        model.singularValues = svd.s.clone();
+        return model;
+    }
+
+    /** All singular values of X, descending (before truncation). */
+    public double[] singularValues() {
+        return singularValues.clone();
     }
 
     /**

@@ -21,6 +21,11 @@ public enum FallbackReason {
     POOR_FIT,
     /** Limit only: no eigenvalue lies within the tolerance of 1. */
     NO_UNIT_MODE,
+    /**
+     * Refitting without the last step of the window moved the estimate by more than the configured
+     * instability (or that refit itself fell back): the modes are not pinned down by the data.
+     */
+    UNSTABLE,
     /** LAPACK reported a failure (SVD or eigen-decomposition did not converge). */
     LAPACK_FAILURE
 }

@@ -12,9 +12,11 @@ public final class KoopmanResult {
     private final double residual;
     private final Spectrum spectrum;
     private final int[] selectedModes;
+    private final int delays;
+    private final double instability;
 
     KoopmanResult(double[] estimate, FallbackReason reason, String detail, int rank, double residual,
-                  Spectrum spectrum, int[] selectedModes) {
+                  Spectrum spectrum, int[] selectedModes, int delays, double instability) {
         this.estimate = estimate;
         this.reason = reason;
         this.detail = detail;
@@ -22,6 +24,19 @@ public final class KoopmanResult {
         this.residual = residual;
         this.spectrum = spectrum;
         this.selectedModes = selectedModes;
+        this.delays = delays;
+        this.instability = instability;
+    }
+
+    /** A copy of this result that fell back for the given reason (estimate = the last local one). */
+    KoopmanResult asFallback(double[] last, FallbackReason why, String whyDetail, double measured) {
+        return new KoopmanResult(last, why, whyDetail, rank, residual, spectrum, new int[0], delays, measured);
+    }
+
+    /** A copy of this result with the measured instability recorded. */
+    KoopmanResult withInstability(double measured) {
+        return new KoopmanResult(estimate, reason, detail, rank, residual, spectrum, selectedModes, delays,
+                measured);
     }
 
     /** The global hypergradient estimate (length H; a copy). On fallback: the last local one. */
@@ -59,6 +74,19 @@ public final class KoopmanResult {
         return spectrum;
     }
 
+    /** Number of delays d used for the Hankel embedding. */
+    public int delays() {
+        return delays;
+    }
+
+    /**
+     * Relative change ‖e' − e‖/‖e‖ of the estimate when the last step of the window is left out
+     * (NaN when not measured: the check is disabled or the fit was not reached).
+     */
+    public double instability() {
+        return instability;
+    }
+
     /** Indices into {@link #spectrum()} of the modes summed into the estimate (a copy). */
     public int[] selectedModes() {
         return selectedModes.clone();
@@ -66,7 +94,8 @@ public final class KoopmanResult {
 
     @Override
     public String toString() {
-        return "KoopmanResult[rank=" + rank + ", residual=" + residual
+        return "KoopmanResult[d=" + delays + ", rank=" + rank + ", residual=" + residual
+                + ", instability=" + instability
                 + (fallback() ? ", FALLBACK " + reason + ": " + detail : "")
                 + ", modes=" + java.util.Arrays.toString(selectedModes) + "]";
     }

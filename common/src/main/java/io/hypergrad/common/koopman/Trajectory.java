@@ -85,6 +85,18 @@ public final class Trajectory {
         return step(steps - 1);
     }
 
+    /**
+     * The first {@code count} local hypergradients h_1..h_count.
+     *
+     * @throws IllegalArgumentException unless 1 ≤ count ≤ steps
+     */
+    public Trajectory prefix(int count) {
+        if (count < 1 || count > steps) {
+            throw new IllegalArgumentException("prefix of " + count + " steps from a window of " + steps);
+        }
+        return new Trajectory(Arrays.copyOf(data, count * dim), count, dim);
+    }
+
     /** True if every value is finite (no NaN, no infinity). */
     public boolean isFinite() {
         for (double v : data) {

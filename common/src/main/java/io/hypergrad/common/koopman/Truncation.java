@@ -25,18 +25,17 @@ public final class Truncation {
         if (s.length == 0 || !(s[0] > 0) || !Double.isFinite(s[0])) {
             return 0;
         }
-        // Scale by σ_1 before squaring so huge or tiny trajectories neither overflow nor underflow.
-        double total = 0;
-        for (double v : s) {
-            double q = v / s[0];
-            total += q * q;
+        // Scale by σ_1 before squaring so huge or tiny trajectories neither overflow nor underflow,
+        // and accumulate the discarded tail from the small end: summing forward, terms below
+        // 1e-16 of the total vanish in rounding and the rule would silently stop near σ/σ_1 ≈ 1e-8.
+        double[] tail = new double[s.length + 1];
+        for (int i = s.length - 1; i >= 0; i--) {
+            double q = s[i] / s[0];
+            tail[i] = tail[i + 1] + q * q;
         }
-        double target = (1 - epsilon) * total;
-        int r = 0;
-        double cum = 0;
-        while (r < s.length && cum < target) {
-            double q = s[r] / s[0];
-            cum += q * q;
+        double allowed = epsilon * tail[0];
+        int r = 1;
+        while (r < s.length && tail[r] > allowed) {
             r++;
         }
         int aboveFloor = 0;
