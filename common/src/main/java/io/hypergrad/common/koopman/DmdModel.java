@@ -31,10 +31,10 @@ public final class DmdModel {
     private final double[] bIm;
     private final double residual;
     /** Singular values of X (all of them, before truncation), for diagnostics. */
-    private double[] singularValues = new double[0];
+    private final double[] singularValues;
 
     private DmdModel(int n, double[] muRe, double[] muIm, double[][] phiRe, double[][] phiIm,
-                     double[] bRe, double[] bIm, double residual) {
+                     double[] bRe, double[] bIm, double residual, double[] singularValues) {
         this.n = n;
         this.rank = muRe.length;
         this.muRe = muRe;
@@ -44,6 +44,7 @@ public final class DmdModel {
         this.bRe = bRe;
         this.bIm = bIm;
         this.residual = residual;
+        this.singularValues = singularValues;
     }
 
     /**
@@ -70,7 +71,7 @@ public final class DmdModel {
         int r = Truncation.rank(svd.s, epsilon, floor);
         if (r == 0) {
             return new DmdModel(n, new double[0], new double[0], new double[0][], new double[0][],
-                    new double[0], new double[0], Double.NaN);
+                    new double[0], new double[0], Double.NaN, svd.s.clone());
         }
         BLAS blas = BLAS.getInstance();
         // YV = Y Vᵣ (n × r); Vᵣ = first r rows of Vᵀ, read transposed with leading dimension k.
@@ -126,9 +127,8 @@ public final class DmdModel {
                 bRe[j] = c[j];
             }
         }
-        DmdModel model = new DmdModel(n, eig.re.clone(), eig.im.clone(), phiRe, phiIm, bRe, bIm, residual);
-        model.singularValues = svd.s.clone();
-        return model;
+        return new DmdModel(n, eig.re.clone(), eig.im.clone(), phiRe, phiIm, bRe, bIm, residual,
+                svd.s.clone());
     }
 
     /** All singular values of X, descending (before truncation). */

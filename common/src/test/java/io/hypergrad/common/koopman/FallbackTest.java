@@ -39,6 +39,17 @@ class FallbackTest {
     }
 
     @Test
+    void withFewDelaysNoiseLeavesAOneStepResidual() {
+        // d = 2, H = 2: 4-dimensional snapshots, 78 pairs — a linear map explains almost none of Y.
+        KoopmanEstimator shallow = new KoopmanEstimator(KoopmanConfig.defaults().withDelays(2));
+        double[][] h = noise(5, 80, 2);
+        KoopmanResult r = shallow.limit(Trajectory.of(h));
+        assertEquals(FallbackReason.POOR_FIT, r.reason(), r::toString);
+        assertTrue(r.residual() > 0.5, r::toString);
+        assertArrayEquals(h[79], r.estimate(), 0.0);
+    }
+
+    @Test
     void noiseAroundAConstantIsNotALinearSystemEither() {
         // A large constant makes the one-step residual small relative to ‖Y‖; the instability and
         // unit-mode checks must still refuse to extrapolate noise.
