@@ -209,6 +209,9 @@ public final class DmdModel {
      * @param k            steps after the last snapshot, ≥ 0
      * @param clipToCircle if true, eigenvalues with |μ| &gt; 1 are replaced by μ/|μ| so that unstable
      *                     (noise) modes cannot blow up a long extrapolation
+     * @param from         first snapshot entry to return (block b of H starts at b·H)
+     * @param len          number of entries to return
+     * @return a fresh array of {@code len} values
      */
     public double[] evaluate(int[] modes, long k, boolean clipToCircle, int from, int len) {
         if (k < 0) {

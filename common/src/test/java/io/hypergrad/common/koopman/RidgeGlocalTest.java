@@ -24,9 +24,11 @@ import org.junit.jupiter.api.Test;
  * <p>Why it is exactly a DMD problem: (w_t, Z_t) evolves affinely and h_t = Z_tᵀ∇L_val(w_t) is
  * bilinear in it, so h_t is a finite sum of exponentials (1, ρ_i, ρ_iρ_j, with Jordan factors t).
  *
- * <p>Tolerances. The brief asks for 1% relative; measured errors are ~1e-9–1e-6 over 20 seeds (the
- * information separating μ = 1 from ρ = 0.9685 sits in singular values near 1e-12·σ_1, so rounding
- * at that level sets the floor of accuracy). "Far off" means > 10% relative.
+ * <p>Tolerances. The brief asks for 1% relative. Measured with the default configuration: seed 42
+ * 1.4e-6 (limit) and 1.3e-6 (extrapolation); over seeds 1–20 at most 1.4e-5 (limit) and 5.6e-4
+ * (extrapolation), while the raw 80-step error ranges from 11% to 321%. The information separating
+ * μ = 1 from ρ = 0.9685 sits in singular values near 1e-12·σ_1, so rounding at that level sets the
+ * attainable accuracy. "Far off" means &gt; 10% relative.
  */
 class RidgeGlocalTest {
     static final int N = 50;
