@@ -73,11 +73,14 @@ public final class RunConfig implements Serializable {
             "what a NaN/Inf hypergradient does: fail the run, skip the outer step, or zero the bad entries");
     public static final Key<Integer> CHECKPOINT_EVERY = Key.intKey("hypergrad.checkpoint.every", 1, 1, 10_000_000,
             "write a checkpoint every this many rounds");
-    public static final Key<Integer> KOOPMAN_DELAYS = Key.intKey("hypergrad.koopman.delays", 4, 1, 10_000,
-            "Hankel delays of the Koopman aggregator");
-    public static final Key<Double> KOOPMAN_ENERGY = Key.doubleKey("hypergrad.koopman.energy", 1e-10, 0, 1,
-            "SVD truncation: relative energy left out");
-    public static final Key<Double> KOOPMAN_TOLERANCE = Key.doubleKey("hypergrad.koopman.tolerance", 0.05, 0, 1,
+    public static final Key<Integer> KOOPMAN_DELAYS = Key.intKey("hypergrad.koopman.delays", 0, 0, 10_000,
+            "Hankel delays of the Koopman aggregator; 0 = chosen from the window (about square Hankel matrix)");
+    public static final Key<Double> KOOPMAN_ENERGY = Key.doubleKey("hypergrad.koopman.energy", 0.0, 0, 1,
+            "SVD truncation: relative energy left out (0 keeps every singular value above the floor; "
+                    + "noisy local hypergradients need more)");
+    public static final Key<Double> KOOPMAN_FLOOR = Key.doubleKey("hypergrad.koopman.singularFloor", 1e-12, 0, 0.999,
+            "SVD truncation: drop singular values below this fraction of the largest");
+    public static final Key<Double> KOOPMAN_TOLERANCE = Key.doubleKey("hypergrad.koopman.tolerance", 1e-3, 0, 1,
             "an eigenvalue counts as 1 when |μ − 1| ≤ this");
     public static final Key<Integer> KOOPMAN_HORIZON = Key.intKey("hypergrad.koopman.horizon", 0, 0, 100_000_000,
             "extrapolate to this many steps ahead; 0 = the limit");
@@ -97,7 +100,7 @@ public final class RunConfig implements Serializable {
     public static final List<Key<?>> KEYS = List.of(PROBLEM, SEED, ROUNDS, META_BATCH, PARTITIONS, ESTIMATOR, AGGREGATOR,
             INNER_STEPS, INNER_WINDOW, INNER_LR, INNER_MOMENTUM, INNER_BATCH, OUTER_OPTIMIZER, OUTER_LR, OUTER_MOMENTUM, OUTER_SCHEDULE,
             OUTER_CLIP, REPTILE_STEP, THETA_MODE, THETA_VALUE, THETA_REFIT_EVERY, EVAL_EVERY, EVAL_TASKS, TEST_TASKS,
-            NON_FINITE, CHECKPOINT_EVERY, KOOPMAN_DELAYS, KOOPMAN_ENERGY, KOOPMAN_TOLERANCE, KOOPMAN_HORIZON, DATA_DIR,
+            NON_FINITE, CHECKPOINT_EVERY, KOOPMAN_DELAYS, KOOPMAN_ENERGY, KOOPMAN_FLOOR, KOOPMAN_TOLERANCE, KOOPMAN_HORIZON, DATA_DIR,
             MODEL_WIDTH, MODEL_DEPTH, TASK_SHOTS, TASK_QUERIES, TASK_WAYS);
 
     private final String hocon;

@@ -27,6 +27,9 @@ public final class DriverState implements Serializable {
     public int[] taskRounds;
     /** Per task slot: the state of its continuing episode, or null. */
     public io.hypergrad.common.inner.InnerState[] episodeStates;
+    /** Koopman aggregations so far, and how many fell back to the last local hypergradient. */
+    public long koopmanCalls;
+    public long koopmanFallbacks;
     /** Seconds of compute before this checkpoint (added to the resumed run's total). */
     public double seconds;
 }

@@ -1,95 +1,100 @@
 package io.hypergrad.driver.round;
 
 import io.hypergrad.common.config.RunConfig;
+import io.hypergrad.common.inner.HyperHook;
+import io.hypergrad.common.nn.ParamLayout;
+import io.hypergrad.common.nn.Role;
+import io.hypergrad.common.outer.Blocks;
+import io.hypergrad.common.outer.NonFiniteException;
+import io.hypergrad.common.outer.NonFiniteGuard;
+import io.hypergrad.common.outer.NonFinitePolicy;
+import io.hypergrad.common.outer.OptimizerState;
+import io.hypergrad.common.outer.OuterOptimizer;
+import io.hypergrad.common.outer.Schedule;
+import io.hypergrad.common.outer.Schedules;
+import io.hypergrad.common.outer.Transforms;
+import io.hypergrad.common.outer.Update;
+import io.hypergrad.common.problems.MetaProblem;
 
 /**
- * The driver's outer update of λ: the configured optimiser, learning-rate schedule over the run's
- * rounds, and clipping. Its state exports to plain arrays for checkpoints.
+ * The driver's outer update of λ, built from the config: the optimiser with its learning-rate schedule
+ * over the run's outer steps, optional clipping, and the non-finite guard outermost (which names the λ
+ * block of a bad entry). Its state is plain arrays, for checkpoints.
  */
 final class OuterStep {
-    private final String optimizer;
-    private final double lr;
-    private final double momentum;
-    private final String schedule;
-    private final double clip;
-    private final int rounds;
-    private double[] m;
-    private double[] v;
-    private long steps;
+    private final NonFiniteGuard optimizer;
+    private OptimizerState state;
 
-    OuterStep(RunConfig c, int lambdaSize, int rounds) {
-        this.optimizer = c.get(RunConfig.OUTER_OPTIMIZER);
-        this.lr = c.get(RunConfig.OUTER_LR);
-        this.momentum = c.get(RunConfig.OUTER_MOMENTUM);
-        this.schedule = c.get(RunConfig.OUTER_SCHEDULE);
-        this.clip = c.get(RunConfig.OUTER_CLIP);
-        this.rounds = rounds;
-        this.m = new double[lambdaSize];
-        this.v = new double[lambdaSize];
-    }
-
-    /** The learning rate during round r of the run. */
-    double rate(int round) {
-        double frac = Math.min(1.0, round / (double) rounds);
-        return switch (schedule) {
-            case "linear" -> lr * (1.0 - frac);
-            case "cosine" -> lr * 0.5 * (1.0 + Math.cos(Math.PI * frac));
-            default -> lr;
+    /**
+     * @param totalSteps outer steps over the whole run (for the schedule's decay)
+     */
+    OuterStep(RunConfig c, MetaProblem problem, double[] lambda, long totalSteps) {
+        double lr = c.get(RunConfig.OUTER_LR);
+        Schedule schedule = switch (c.get(RunConfig.OUTER_SCHEDULE)) {
+            case "linear" -> Schedules.linearDecay(lr, totalSteps);
+            case "cosine" -> Schedules.cosineDecay(lr, totalSteps);
+            default -> Schedules.constant(lr);
         };
+        OuterOptimizer base = switch (c.get(RunConfig.OUTER_OPTIMIZER)) {
+            case "sgd" -> Transforms.sgd(schedule);
+            case "momentum" -> Transforms.sgdMomentum(schedule, c.get(RunConfig.OUTER_MOMENTUM));
+            default -> Transforms.adam(schedule);
+        };
+        double clip = c.get(RunConfig.OUTER_CLIP);
+        OuterOptimizer chained = clip > 0 ? Transforms.chain(Transforms.clipByGlobalNorm(clip), base) : base;
+        Blocks blocks = blocks(problem);
+        this.optimizer = switch (c.get(RunConfig.NON_FINITE)) {
+            case "skip" -> Transforms.guard(chained, blocks, NonFinitePolicy.SKIP);
+            // "clip" zeroes non-finite entries: NaN and ±∞ become 0.
+            case "clip" -> Transforms.guardClipping(chained, blocks, 0.0);
+            default -> Transforms.guard(chained, blocks, NonFinitePolicy.FAIL);
+        };
+        this.state = optimizer.init(lambda);
     }
 
-    /** Applies one hypergradient to λ in place during round r. */
+    /** λ's blocks by name: the model's λ tensors, then the inner optimiser's hyperparameters. */
+    static Blocks blocks(MetaProblem problem) {
+        ParamLayout layout = problem.model().layout();
+        Blocks.Builder b = Blocks.builder();
+        for (ParamLayout.Entry e : layout.entries()) {
+            if (e.role() == Role.HYPER) {
+                b.add(e.name(), e.size());
+            }
+        }
+        for (HyperHook h : problem.newOptimizer().hooks()) {
+            b.add(h.name(), h.size(layout));
+        }
+        return b.build();
+    }
+
+    /** Applies one hypergradient to λ in place; the round is named in a non-finite failure. */
     void apply(double[] lambda, double[] grad, int round) {
-        double[] g = grad.clone();
-        if (clip > 0) {
-            double n = 0;
-            for (double x : g) {
-                n += x * x;
-            }
-            n = Math.sqrt(n);
-            if (n > clip) {
-                for (int i = 0; i < g.length; i++) {
-                    g[i] *= clip / n;
-                }
-            }
+        try {
+            Update u = optimizer.update(grad, state, lambda);
+            double[] next = u.applyTo(lambda);
+            System.arraycopy(next, 0, lambda, 0, lambda.length);
+            state = u.state();
+        } catch (NonFiniteException e) {
+            throw new RunFailedException("round " + (round + 1) + ": " + e.getMessage()
+                    + " (hypergrad.nonFinite = fail; set skip or clip to go on)", e);
         }
-        double a = rate(round);
-        steps++;
-        switch (optimizer) {
-            case "sgd" -> {
-                for (int i = 0; i < g.length; i++) {
-                    lambda[i] -= a * g[i];
-                }
-            }
-            case "momentum" -> {
-                for (int i = 0; i < g.length; i++) {
-                    m[i] = momentum * m[i] + g[i];
-                    lambda[i] -= a * m[i];
-                }
-            }
-            default -> {
-                double c1 = 1 - Math.pow(0.9, steps);
-                double c2 = 1 - Math.pow(0.999, steps);
-                for (int i = 0; i < g.length; i++) {
-                    m[i] = 0.9 * m[i] + 0.1 * g[i];
-                    v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
-                    lambda[i] -= a * (m[i] / c1) / (Math.sqrt(v[i] / c2) + 1e-8);
-                }
-            }
-        }
+    }
+
+    /** Outer updates skipped or clipped by the non-finite policy so far. */
+    long nonFiniteEvents() {
+        NonFiniteGuard.Counts c = optimizer.counts(state);
+        return c.skippedUpdates() + c.clippedUpdates();
     }
 
     double[][] exportState() {
-        return new double[][] {m.clone(), v.clone()};
-    }
-
-    void importState(double[][] s, long steps) {
-        this.m = s[0].clone();
-        this.v = s[1].clone();
-        this.steps = steps;
+        return state.toArrays();
     }
 
     long steps() {
-        return steps;
+        return state.step();
+    }
+
+    void importState(double[][] slots, long steps) {
+        state = OptimizerState.fromArrays(steps, slots);
     }
 }

@@ -3,6 +3,11 @@ package io.hypergrad.driver.round;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hypergrad.common.config.RunConfig;
+import io.hypergrad.common.koopman.KoopmanConfig;
+import io.hypergrad.common.koopman.KoopmanEstimator;
+import io.hypergrad.common.koopman.KoopmanResult;
+import io.hypergrad.common.koopman.Spectrum;
+import io.hypergrad.common.koopman.Trajectory;
 import io.hypergrad.common.problems.MetaProblem;
 import io.hypergrad.common.problems.Split;
 import io.hypergrad.driver.checkpoint.CheckpointStore;
@@ -71,7 +76,7 @@ public final class RoundLoop {
             LOG.info("resuming at round " + st.round + " of " + rounds);
         }
         folder.writeText("config.conf", Provenance.header(config) + config.resolvedHocon());
-        OuterStep outer = new OuterStep(config, st.lambda.length, rounds);
+        OuterStep outer = new OuterStep(config, problem, st.lambda, (long) rounds * outerStepsPerRound(problem));
         if (st.outerState != null) {
             outer.importState(st.outerState, st.outerSteps);
         }
@@ -96,7 +101,8 @@ public final class RoundLoop {
             for (int i = 0; i < mean.length; i++) {
                 mean[i] /= total.episodes;
             }
-            double hypergradNorm = outerSteps(mean, total.rows, h, st, outer, r);
+            Map<String, Object> m = new LinkedHashMap<>();
+            double hypergradNorm = outerSteps(mean, total.rows, h, st, outer, r, m);
             reptile(st, total);
             carryEpisodes(st, total, r);
             st.episodes += total.ended;
@@ -105,7 +111,6 @@ public final class RoundLoop {
             st.outerSteps = outer.steps();
             double seconds = (System.nanoTime() - t0) / 1e9;
 
-            Map<String, Object> m = new LinkedHashMap<>();
             m.put("round", r + 1);
             m.put("episodes", total.episodes);
             m.put("trainLoss", total.trainLoss / total.episodes);
@@ -116,6 +121,7 @@ public final class RoundLoop {
             m.put("theta", st.theta);
             m.put("jvps", total.jvps);
             m.put("nonFinite", total.nonFinite);
+            m.put("nonFiniteOuterSteps", outer.nonFiniteEvents());
             m.put("seconds", seconds);
             m.put("maxTaskSeconds", total.maxSeconds);
             if ((evalEvery > 0 && st.round % evalEvery == 0) || st.round == rounds) {
@@ -139,6 +145,16 @@ public final class RoundLoop {
         folder.writeText("summary.json", toJson(summary) + "\n");
         listener.onFinish(summary);
         return summary;
+    }
+
+    /** Outer steps each round takes: one per trajectory row under replay, else one. */
+    private int outerStepsPerRound(MetaProblem problem) {
+        if (!config.get(RunConfig.AGGREGATOR).equals("replay")
+                || !io.hypergrad.common.hypergrad.Estimators.parse(config.get(RunConfig.ESTIMATOR)).create().online()) {
+            return 1;
+        }
+        int window = config.get(RunConfig.INNER_WINDOW);
+        return window > 0 ? Math.min(window, problem.innerSteps()) : problem.innerSteps();
     }
 
     /** λ from the newest valid checkpoint of a run folder (the learned λ of a finished run). */
@@ -192,7 +208,9 @@ public final class RoundLoop {
         Broadcast<RoundPayload> b = sc.broadcast(new RoundPayload(round, st.lambda.clone(), st.phi.clone(), st.theta, config));
         try {
             sc.setJobDescription(description);
-            int partitions = split == Split.META_TRAIN ? config.partitions() : Math.min(n, Math.max(1, sc.defaultParallelism()));
+            // Evaluation uses the configured partitioning too: never the executor count, which would
+            // change the summation order and with it the last bits of the metrics.
+            int partitions = config.partitions();
             List<PartialResult> parts = sc.parallelize(ds, Math.min(partitions, n)).mapPartitions(new PartitionFunction(b)).collect();
             PartialResult total = new PartialResult();
             for (PartialResult p : parts) {
@@ -211,7 +229,8 @@ public final class RoundLoop {
     }
 
     /** Applies the aggregator's outer steps; returns the norm of the mean hypergradient it used. */
-    private double outerSteps(double[] mean, int rows, int h, DriverState st, OuterStep outer, int round) {
+    private double outerSteps(double[] mean, int rows, int h, DriverState st, OuterStep outer, int round,
+                              Map<String, Object> metrics) {
         String aggregator = config.get(RunConfig.AGGREGATOR);
         List<double[]> steps = new ArrayList<>();
         switch (aggregator) {
@@ -221,46 +240,50 @@ public final class RoundLoop {
                 }
             }
             case "sum", "last" -> steps.add(java.util.Arrays.copyOf(mean, h));
-            default -> throw new RunFailedException("aggregator " + aggregator + " is not available in this build yet");
+            case "koopman" -> steps.add(koopman(mean, rows, h, st, metrics));
+            default -> throw new IllegalStateException("unknown aggregator " + aggregator);
         }
         double normSum = 0;
         for (double[] g : steps) {
-            if (!finite(g, round)) {
-                continue;
-            }
             normSum += norm(g);
             outer.apply(st.lambda, g, round);
         }
         return steps.isEmpty() ? 0 : normSum / steps.size();
     }
 
-    /** Applies the non-finite policy; false means skip this step. */
-    private boolean finite(double[] g, int round) {
-        int bad = -1;
-        for (int i = 0; i < g.length; i++) {
-            if (!Double.isFinite(g[i])) {
-                bad = i;
-                break;
-            }
+    /**
+     * The glocal estimate: Koopman/DMD over the round's mean trajectory — its limit, or its extrapolation
+     * to the configured horizon — falling back to the last local hypergradient when no mode is
+     * trustworthy. The spectrum and the fallback go into the round's metrics.
+     */
+    private double[] koopman(double[] mean, int rows, int h, DriverState st, Map<String, Object> metrics) {
+        KoopmanConfig kc = KoopmanConfig.defaults().withDelays(config.get(RunConfig.KOOPMAN_DELAYS))
+                .withEnergyTolerance(config.get(RunConfig.KOOPMAN_ENERGY))
+                .withSingularFloor(config.get(RunConfig.KOOPMAN_FLOOR))
+                .withUnitTolerance(config.get(RunConfig.KOOPMAN_TOLERANCE));
+        KoopmanEstimator est = new KoopmanEstimator(kc);
+        Trajectory traj = Trajectory.ofFlat(mean, rows, h);
+        int horizon = config.get(RunConfig.KOOPMAN_HORIZON);
+        KoopmanResult res = horizon > 0 ? est.extrapolate(traj, horizon) : est.limit(traj);
+        st.koopmanCalls++;
+        if (res.fallback()) {
+            st.koopmanFallbacks++;
         }
-        if (bad < 0) {
-            return true;
+        Spectrum s = res.spectrum();
+        java.util.List<double[]> eig = new ArrayList<>();
+        for (int j = 0; j < s.size(); j++) {
+            eig.add(new double[] {s.real()[j], s.imaginary()[j]});
         }
-        switch (config.get(RunConfig.NON_FINITE)) {
-            case "skip" -> {
-                return false;
-            }
-            case "clip" -> {
-                for (int i = 0; i < g.length; i++) {
-                    if (!Double.isFinite(g[i])) {
-                        g[i] = 0.0;
-                    }
-                }
-                return true;
-            }
-            default -> throw new RunFailedException("round " + (round + 1) + ": the hypergradient has a non-finite entry "
-                    + g[bad] + " at λ index " + bad + " (hypergrad.nonFinite = fail; set skip or clip to go on)");
-        }
+        Map<String, Object> k = new LinkedHashMap<>();
+        k.put("fallback", res.fallback());
+        k.put("reason", res.reason().name());
+        k.put("rank", res.rank());
+        k.put("delays", res.delays());
+        k.put("eigenvalues", eig);
+        k.put("fallbacksSoFar", st.koopmanFallbacks);
+        k.put("callsSoFar", st.koopmanCalls);
+        metrics.put("koopman", k);
+        return res.estimate();
     }
 
     private void reptile(DriverState st, PartialResult total) {

@@ -97,6 +97,19 @@ class LocalRunTest {
     }
 
     @Test
+    void theKoopmanAggregatorReportsItsSpectrumAndFallbacks(@TempDir Path tmp) {
+        RunConfig c = RunConfig.parse(CONFIG).with("hypergrad.aggregator", "koopman").with("hypergrad.inner.steps", "12")
+                .with("hypergrad.model.width", "3").with("hypergrad.model.depth", "1").with("hypergrad.rounds", "2")
+                .with("hypergrad.eval.testTasks", "0");
+        Map<String, Object> a = run("local[2]", tmp.resolve("a").toString(), c, false, false, -1);
+        Map<String, Object> b = run("local[1]", tmp.resolve("b").toString(), c, false, false, -1);
+        assertEquals(a.get("lambdaSha256"), b.get("lambdaSha256"));
+        String metrics = new RunFolder(tmp.resolve("a").toString(), new org.apache.hadoop.conf.Configuration()).readText("metrics.jsonl");
+        assertTrue(metrics.contains("\"koopman\":{\"fallback\":") && metrics.contains("\"eigenvalues\":"), metrics);
+        assertTrue(metrics.contains("\"callsSoFar\":2"), metrics);
+    }
+
+    @Test
     void aDifferentSeedGivesADifferentFingerprint(@TempDir Path tmp) {
         RunConfig c = RunConfig.parse(CONFIG).with("hypergrad.rounds", "1").with("hypergrad.eval.testTasks", "0");
         Map<String, Object> s7 = run("local[2]", tmp.resolve("a").toString(), c, false, false, -1);
