@@ -33,11 +33,17 @@ public final class EngineBench {
     private EngineBench() {}
 
     /** A model with all parameters inner (as the peer takes gradients w.r.t. all), and its data. */
-    record Setup(Model model, Batch batch) {}
+    public record Setup(Model model, Batch batch) {}
 
     static Setup mlp() {
         Model m = Model.mlp(new int[] {784, 256, 256, 10}, Activation.TANH, 0);
         return new Setup(m, randomBatch(new int[] {784}, 100, 10));
+    }
+
+    /** Conv-4 (32 channels, BN, ReLU, max-pool) on 1×28×28, 10 classes, every parameter inner. */
+    public static Setup conv4() {
+        Model m = io.hypergrad.common.nn.Networks.conv4(1, 28, 32, 10, 0);
+        return new Setup(m, randomBatch(new int[] {1, 28, 28}, 100, 10));
     }
 
     static Batch randomBatch(int[] featureShape, int n, int classes) {

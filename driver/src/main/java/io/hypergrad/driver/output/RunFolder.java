@@ -40,7 +40,7 @@ public final class RunFolder {
 
     /** The fully qualified path of a file in the folder. */
     public String pathOf(String name) {
-        return fs.makeQualified(new Path(root, name)).toString();
+        return fs.makeQualified(name.isEmpty() ? root : new Path(root, name)).toString();
     }
 
     /** Writes bytes atomically: a temporary file, then a rename over the target. */

@@ -1,0 +1,79 @@
+package io.hypergrad.driver.bench;
+
+import io.hypergrad.common.hypergrad.Bilevel;
+import io.hypergrad.common.hypergrad.Episode;
+import io.hypergrad.common.hypergrad.Estimators;
+import io.hypergrad.common.inner.InnerState;
+import io.hypergrad.common.inner.Loss;
+import io.hypergrad.common.inner.Objectives;
+import io.hypergrad.common.inner.Sgd;
+import io.hypergrad.common.nn.Activation;
+import io.hypergrad.common.nn.Batch;
+import io.hypergrad.common.nn.Model;
+import io.hypergrad.common.nn.Role;
+import io.hypergrad.common.random.CounterRng;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+
+/**
+ * {@code bench memory}: peak heap of an episode's hypergradient with {@code reverse} and with
+ * {@code hyperdistill} on the MLP 784–256–256–10 (first layer λ) at T = 100 and T = 1,000. Reverse keeps
+ * every state (linear in T); HyperDistill keeps one distilled state (flat in T).
+ */
+public final class MemoryBench {
+    private MemoryBench() {}
+
+    /** Peak heap above the post-GC baseline while one episode runs, in MB. */
+    static double peakMegabytes(String estimator, int steps) {
+        Model m = Model.mlp(new int[] {784, 256, 256, 10}, Activation.TANH, 1);
+        Loss train = new Loss(m.layout(), Objectives.crossEntropy(m));
+        Loss val = new Loss(m.layout(), Objectives.crossEntropy(m));
+        Batch[] batches = new Batch[10];
+        for (int i = 0; i < batches.length; i++) {
+            batches[i] = EngineBench.randomBatch(new int[] {784}, 100, 10);
+        }
+        Bilevel problem = new Bilevel(train, val, Sgd.constant(m.layout(), 0.01, 0.9, 0.0), batches[0]);
+        double[] lambda = m.layout().initialise(Role.HYPER, CounterRng.of(1));
+        InnerState z0 = problem.optimizer().init(m.layout().initialise(Role.INNER, CounterRng.of(2)));
+        System.gc();
+        long base = used();
+        resetPeaks();
+        Episode.hypergradient(problem, lambda, z0, steps, t -> batches[t % batches.length], Estimators.parse(estimator).create());
+        return (peak() - base) / 1e6;
+    }
+
+    private static long used() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static void resetPeaks() {
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                p.resetPeakUsage();
+            }
+        }
+    }
+
+    private static long peak() {
+        long s = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                s += p.getPeakUsage().getUsed();
+            }
+        }
+        return s;
+    }
+
+    /** Prints the four figures and the ratios T=1000 / T=100. */
+    public static void run(PrintStream out) {
+        out.println("# peak heap above baseline, MB (MLP 784-256-256-10, batch 100, SGD momentum; max heap "
+                + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB)");
+        for (String est : new String[] {"reverse", "hyperdistill:0.99:1"}) {
+            double a = peakMegabytes(est, 100);
+            double b = peakMegabytes(est, 1000);
+            out.printf("estimator=%s T=100 peak_mb=%.1f T=1000 peak_mb=%.1f ratio=%.2f%n", est, a, b, b / a);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.hypergrad.driver.cli;
+
+import io.hypergrad.driver.bench.EngineBench;
+import io.hypergrad.driver.bench.SparkBench;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bench NAME}: benchmarks that print figures (engine, spark, memory). */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures: engine, spark, memory.")
+class BenchCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME", description = "engine, spark or memory")
+    String name;
+
+    @Option(names = "--vs-pytorch", description = "engine: also time the PyTorch 1.13 peer (Debian python3-torch) and print ratios")
+    boolean vsPytorch;
+
+    @Option(names = "--reps", description = "timed repetitions per case (medians are reported); default 30")
+    int reps = 30;
+
+    @Option(names = "--config", description = "spark: the config to run; default conf/anil-quickdraw.conf with metaBatch 8")
+    String config;
+
+    @Option(names = "--rounds", description = "spark: rounds per master; default 12")
+    int rounds = 12;
+
+    @Override
+    public Integer call() throws Exception {
+        Path home = Path.of(System.getProperty("hypergrad.home", "."));
+        switch (name) {
+            case "engine" -> {
+                Map<String, Double> peer = vsPytorch ? EngineBench.runPytorch(home, reps) : null;
+                EngineBench.run(EngineBench::conv4, peer, 5, reps, System.out);
+            }
+            case "spark" -> {
+                RunCommand r = new RunCommand();
+                r.config = config != null ? config : home.resolve("conf/anil-quickdraw.conf").toString();
+                if (config == null) {
+                    r.sets = java.util.List.of("metaBatch=8");
+                }
+                SparkBench.run(r.resolve(), rounds, System.out);
+            }
+            case "memory" -> io.hypergrad.driver.bench.MemoryBench.run(System.out);
+            default -> throw new IllegalArgumentException("unknown benchmark '" + name + "'; known: engine, spark, memory");
+        }
+        return ExitCode.OK;
+    }
+}

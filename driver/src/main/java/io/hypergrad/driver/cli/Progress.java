@@ -1,0 +1,54 @@
+package io.hypergrad.driver.cli;
+
+import io.hypergrad.driver.round.RoundListener;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Progress of a run for a person: a one-line bar redrawn in place on a terminal, plain lines when the
+ * output is a file or a pipe (a log, CI).
+ */
+final class Progress implements RoundListener {
+    private final PrintStream out;
+    private final boolean terminal;
+
+    Progress(PrintStream out) {
+        this.out = out;
+        this.terminal = System.console() != null && System.getenv("CI") == null;
+    }
+
+    @Override
+    public void onRound(int round, int rounds, Map<String, Object> m, double eta) {
+        String metrics = String.format(Locale.ROOT, "valLoss %.4f%s · |g| %.3g · %.2fs/round", num(m.get("valLoss")),
+                m.get("valAccuracy") instanceof Number a ? String.format(Locale.ROOT, " · valAcc %.3f", a.doubleValue()) : "",
+                num(m.get("hypergradNorm")), num(m.get("seconds")));
+        String meta = m.containsKey("metaValAccuracy") && m.get("metaValAccuracy") instanceof Number a
+                ? String.format(Locale.ROOT, " · meta-val acc %.3f", a.doubleValue())
+                : m.containsKey("metaValLoss") ? String.format(Locale.ROOT, " · meta-val loss %.4f", num(m.get("metaValLoss"))) : "";
+        String eta_ = "ETA " + duration(eta);
+        if (terminal) {
+            int width = 24;
+            int filled = (int) Math.round(width * round / (double) rounds);
+            out.printf("\r[%s%s] %d/%d · %s%s · %s   ", "#".repeat(filled), ".".repeat(width - filled), round, rounds, metrics, meta, eta_);
+            if (round == rounds) {
+                out.println();
+            }
+        } else {
+            out.printf("round %d/%d · %s%s · %s%n", round, rounds, metrics, meta, eta_);
+        }
+        out.flush();
+    }
+
+    private static double num(Object o) {
+        return o instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    static String duration(double s) {
+        if (!Double.isFinite(s)) {
+            return "?";
+        }
+        long t = Math.round(s);
+        return t >= 3600 ? String.format("%dh%02dm", t / 3600, (t % 3600) / 60) : String.format("%dm%02ds", t / 60, t % 60);
+    }
+}

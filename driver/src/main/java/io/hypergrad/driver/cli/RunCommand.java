@@ -1,0 +1,118 @@
+package io.hypergrad.driver.cli;
+
+import com.typesafe.config.ConfigFactory;
+import io.hypergrad.common.config.ConfigException;
+import io.hypergrad.common.config.RunConfig;
+import io.hypergrad.driver.output.RunFolder;
+import io.hypergrad.driver.round.RoundLoop;
+import io.hypergrad.driver.spark.SparkSetup;
+import java.io.File;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code run CONFIG}: one job from a config file, on the embedded local[*] Spark or a given master. */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a job from a HOCON config file.")
+class RunCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "the job's config file (HOCON); '-' for defaults only")
+    String config;
+
+    @Option(names = "--master", description = "Spark master; default: as spark-submit set it, else local[*]")
+    String master;
+
+    @Option(names = "--out", description = "run folder (any Hadoop path); default runs/<problem>-<time>")
+    String out;
+
+    @Option(names = "--rounds", description = "override hypergrad.rounds")
+    Integer rounds;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a config key (repeatable)")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--resume", description = "continue from the newest valid checkpoint in the run folder")
+    boolean resume;
+
+    @Option(names = "--debug", description = "print stack traces of errors")
+    boolean debug;
+
+    /** The config file plus overrides, validated. */
+    RunConfig resolve() {
+        RunConfig c;
+        if (config.equals("-")) {
+            c = RunConfig.defaults();
+        } else {
+            File f = new File(config);
+            if (!f.isFile()) {
+                throw new ConfigException("config file " + config + " does not exist");
+            }
+            try {
+                c = RunConfig.of(ConfigFactory.parseFile(f));
+            } catch (com.typesafe.config.ConfigException e) {
+                throw new ConfigException(config + ": " + e.getMessage());
+            }
+        }
+        for (String s : sets) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("--set " + s + ": expected KEY=VALUE");
+            }
+            String key = s.substring(0, eq).trim();
+            c = c.with(key.startsWith("hypergrad.") ? key : "hypergrad." + key, s.substring(eq + 1).trim());
+        }
+        if (rounds != null) {
+            c = c.with("hypergrad.rounds", String.valueOf(rounds));
+        }
+        return c;
+    }
+
+    @Override
+    public Integer call() {
+        RunConfig c = resolve();
+        String dir = out != null ? out : "runs/" + c.get(RunConfig.PROBLEM) + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        SparkConf conf = new SparkConf();
+        if (master != null) {
+            conf.setMaster(master);
+        }
+        SparkSetup.configure(conf.setIfMissing("spark.app.name", "hypergrad " + c.get(RunConfig.PROBLEM)));
+        System.out.printf("hypergrad: %s · estimator %s · aggregator %s · %d rounds × %d tasks · master %s%n",
+                c.get(RunConfig.PROBLEM), c.get(RunConfig.ESTIMATOR), c.get(RunConfig.AGGREGATOR), c.get(RunConfig.ROUNDS),
+                c.get(RunConfig.META_BATCH), conf.get("spark.master"));
+        Map<String, Object> summary;
+        RunFolder folder;
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            folder = new RunFolder(dir, sc.hadoopConfiguration());
+            System.out.println("hypergrad: outputs in " + folder.pathOf(""));
+            summary = new RoundLoop(sc, c, folder, new Progress(System.out)).run(resume, -1);
+        }
+        printSummary(summary, folder);
+        return ExitCode.OK;
+    }
+
+    @SuppressWarnings("unchecked")
+    static void printSummary(Map<String, Object> s, RunFolder folder) {
+        System.out.printf(Locale.ROOT, "hypergrad: done · %s rounds · %.1f s · λ fingerprint %s%n", s.get("rounds"),
+                ((Number) s.get("seconds")).doubleValue(), s.get("lambdaSha256"));
+        if (s.get("metaTest") instanceof Map<?, ?> mt) {
+            Map<String, Object> before = (Map<String, Object>) mt.get("initial");
+            Map<String, Object> after = (Map<String, Object>) mt.get("learned");
+            if (before.get("accuracy") != null) {
+                System.out.printf(Locale.ROOT, "hypergrad: meta-test accuracy on %s tasks: initial λ %.1f%% ± %.1f → learned λ %.1f%% ± %.1f%n",
+                        mt.get("tasks"), 100 * (double) before.get("accuracy"), 100 * (double) before.get("accuracyCi95"),
+                        100 * (double) after.get("accuracy"), 100 * (double) after.get("accuracyCi95"));
+            }
+            System.out.printf(Locale.ROOT, "hypergrad: meta-test loss: initial λ %.4f ± %.4f → learned λ %.4f ± %.4f%n",
+                    (double) before.get("loss"), (double) before.get("lossCi95"), (double) after.get("loss"), (double) after.get("lossCi95"));
+        }
+        System.out.println("hypergrad: outputs: " + folder.pathOf("summary.json") + ", metrics.jsonl, config.conf, checkpoints/");
+    }
+}
