@@ -113,6 +113,32 @@ class ConvPoolNormTest {
                 new double[][] {x, gamma, beta}, new int[][] {{n, c, h, w}, {c}, {c}}).checkAll(seed);
     }
 
+    /** Batch norm composed of primitives: the definition the fused op must reproduce. */
+    static Var composedBatchNorm(Var x, Var gamma, Var beta, double eps) {
+        Var mean = Ops.channelMean(x, 1);
+        Var centred = Ops.sub(x, Ops.broadcastChannels(mean, x, 1));
+        Var inv = Ops.rsqrt(Ops.addScalar(Ops.channelMean(Ops.square(centred), 1), eps));
+        return Ops.addChannels(Ops.mulChannels(Ops.mulChannels(centred, inv, 1), gamma, 1), beta, 1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2})
+    void fusedBatchNormEqualsItsComposedDefinitionInValueGradientAndHvp(long seed) {
+        Random rnd = new Random(seed);
+        int n = 3, c = 2, h = 3, w = 2;
+        double[][] p = {uniform(rnd, n * c * h * w, -1, 1), uniform(rnd, c, 0.5, 1.5), uniform(rnd, c, -0.5, 0.5)};
+        int[][] shapes = {{n, c, h, w}, {c}, {c}};
+        double[][] u = {uniform(rnd, n * c * h * w, -1, 1), uniform(rnd, c, -1, 1), uniform(rnd, c, -1, 1)};
+        GradCheck.Result fused = new GradCheck((t, q) -> OpsTest.readout(Norm.batchNorm(q[0], q[1], q[2], 1e-5), seed), p, shapes)
+                .sweep(p, u, null);
+        GradCheck.Result composed = new GradCheck((t, q) -> OpsTest.readout(composedBatchNorm(q[0], q[1], q[2], 1e-5), seed), p, shapes)
+                .sweep(p, u, null);
+        assertEquals(composed.value, fused.value, 1e-12);
+        // Two exact computations of the same derivatives differ only by round-off (≈ 1e-15 relative).
+        org.junit.jupiter.api.Assertions.assertTrue(GradCheck.relativeError(composed.grad, fused.grad) < 1e-12);
+        org.junit.jupiter.api.Assertions.assertTrue(GradCheck.relativeError(composed.hvp, fused.hvp) < 1e-12);
+    }
+
     @Test
     void batchNormNormalisesEachChannel() {
         Random rnd = new Random(4);
