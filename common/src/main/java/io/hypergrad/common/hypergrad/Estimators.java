@@ -11,12 +11,43 @@ public final class Estimators {
     private Estimators() {}
 
     /** The names accepted, for messages. */
-    public static final String KNOWN = "fo, one-step, truncated:K, reverse, reverse:checkpoint=C, forward";
+    public static final String KNOWN = "fo, one-step, truncated:K, reverse, reverse:checkpoint=C, forward, drmad, "
+            + "neumann:N:K, cg-ift[:damping[:iterations]], hyperdistill:γ[:θ]";
 
     /** A parsed estimator name: makes a fresh estimator per episode. */
     @FunctionalInterface
     public interface Spec {
-        HypergradientEstimator create();
+        /** A fresh estimator; HyperDistill without a fixed θ uses θ = 1. */
+        default HypergradientEstimator create() {
+            return create(1.0, 0L);
+        }
+
+        /** A fresh estimator, with HyperDistill's fitted θ and the seed of its subsampling. */
+        HypergradientEstimator create(double theta, long seed);
+
+        /** Whether this is HyperDistill with θ to be fitted (no θ in its name). */
+        default boolean fitsTheta() {
+            return false;
+        }
+    }
+
+    /** HyperDistill's spec: θ fixed by the name, or fitted by the caller. */
+    private record DistillSpec(double gamma, Double fixedTheta) implements Spec {
+        @Override
+        public HypergradientEstimator create(double theta, long seed) {
+            return new HyperDistill(gamma, fixedTheta != null ? fixedTheta : theta, seed);
+        }
+
+        @Override
+        public boolean fitsTheta() {
+            return fixedTheta == null;
+        }
+    }
+
+    /** The γ of a HyperDistill name, or NaN for other estimators. */
+    public static double gammaOf(String text) {
+        String[] parts = text.trim().toLowerCase(Locale.ROOT).split(":");
+        return parts[0].equals("hyperdistill") && parts.length > 1 ? Double.parseDouble(parts[1]) : Double.NaN;
     }
 
     /** Parses a name such as {@code truncated:5}; unknown names or bad parameters get a message naming them. */
@@ -29,31 +60,53 @@ public final class Estimators {
         return switch (name) {
             case "fo" -> {
                 arity(text, parts, 0, 0);
-                yield FirstOrder::new;
+                yield (theta, seed) -> new FirstOrder();
             }
             case "one-step", "onestep" -> {
                 arity(text, parts, 0, 0);
-                yield OneStep::new;
+                yield (theta, seed) -> new OneStep();
             }
             case "truncated" -> {
                 arity(text, parts, 1, 1);
                 int k = positiveInt(text, parts[1], "K");
-                yield () -> Reverse.truncated(k);
+                yield (theta, seed) -> Reverse.truncated(k);
             }
             case "reverse" -> {
                 arity(text, parts, 0, 1);
                 if (parts.length == 1) {
-                    yield Reverse::full;
+                    yield (theta, seed) -> Reverse.full();
                 }
                 if (!parts[1].startsWith("checkpoint=")) {
                     throw new IllegalArgumentException("estimator '" + text + "': expected reverse:checkpoint=C");
                 }
                 int c = positiveInt(text, parts[1].substring("checkpoint=".length()), "C");
-                yield () -> Reverse.checkpointed(c);
+                yield (theta, seed) -> Reverse.checkpointed(c);
             }
             case "forward" -> {
                 arity(text, parts, 0, 0);
-                yield Forward::new;
+                yield (theta, seed) -> new Forward();
+            }
+            case "drmad" -> {
+                arity(text, parts, 0, 0);
+                yield (theta, seed) -> new DrMad();
+            }
+            case "neumann" -> {
+                arity(text, parts, 2, 2);
+                int n = (int) number(text, parts[1], "N", 0, 1_000_000);
+                int k = positiveInt(text, parts[2], "K");
+                yield (theta, seed) -> new Neumann(n, k);
+            }
+            case "cg-ift" -> {
+                arity(text, parts, 0, 2);
+                double damping = parts.length > 1 ? number(text, parts[1], "damping", 0, 1e12) : 1e-3;
+                int iters = parts.length > 2 ? positiveInt(text, parts[2], "iterations") : 100;
+                yield (theta, seed) -> new CgIft(damping, iters, 1e-10);
+            }
+            case "hyperdistill" -> {
+                arity(text, parts, 1, 2);
+                double gamma = number(text, parts[1], "γ", 0, 0.999999);
+                Double fixed = parts.length > 2 ? number(text, parts[2], "θ", -1e6, 1e6) : null;
+                yield new DistillSpec(gamma, fixed);
             }
             default -> throw new IllegalArgumentException("unknown estimator '" + text + "'; known: " + KNOWN);
         };

@@ -27,7 +27,10 @@ public interface HypergradientEstimator {
     /** The hypergradient of L_val at the last observed state, over the full λ. */
     double[] estimate();
 
-    /** Forward-over-reverse sweeps ("JVPs") spent since {@link #begin}. */
+    /**
+     * Forward-over-reverse sweeps ("JVPs") of the problem's training loss since {@link #begin}: an
+     * estimator owns its problem's losses during its episode, so read this before another uses them.
+     */
     long jvps();
 
     /** Whether {@link #observe} returns an estimate every step. */

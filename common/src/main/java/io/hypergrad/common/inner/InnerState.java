@@ -41,6 +41,22 @@ public final class InnerState implements java.io.Serializable {
         return new InnerState(w.clone(), b, step);
     }
 
+    /** p·a + (1 − p)·b over w and every buffer; the step is b's (a distilled state's running average). */
+    public static InnerState mix(double p, InnerState a, InnerState b) {
+        double[] w = new double[a.w.length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = p * a.w[i] + (1 - p) * b.w[i];
+        }
+        double[][] bs = new double[a.buffers.length][];
+        for (int k = 0; k < bs.length; k++) {
+            bs[k] = new double[a.buffers[k].length];
+            for (int i = 0; i < bs[k].length; i++) {
+                bs[k][i] = p * a.buffers[k][i] + (1 - p) * b.buffers[k][i];
+            }
+        }
+        return new InnerState(w, bs, b.step);
+    }
+
     /** Σ over w and buffers of this · other (pairs an adjoint with a tangent). */
     public double dot(InnerState other) {
         double s = 0;

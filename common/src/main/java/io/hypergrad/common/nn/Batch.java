@@ -59,6 +59,39 @@ public record Batch(double[] x, int[] featureShape, int[] labels, double[] targe
         return new Batch(nx, featureShape, nl, nt);
     }
 
+    /** The examples of {@code a} followed by those of {@code b}; either alone when the other is empty. */
+    public static Batch concat(Batch a, Batch b) {
+        if (b.size() == 0) {
+            return a;
+        }
+        if (a.size() == 0) {
+            return b;
+        }
+        if (!java.util.Arrays.equals(a.featureShape, b.featureShape)) {
+            throw new IllegalArgumentException("cannot join batches of shapes " + Arrays.toString(a.featureShape) + " and "
+                    + Arrays.toString(b.featureShape));
+        }
+        double[] x = Arrays.copyOf(a.x, a.x.length + b.x.length);
+        System.arraycopy(b.x, 0, x, a.x.length, b.x.length);
+        int[] l = a.labels == null ? null : Arrays.copyOf(a.labels, a.labels.length + b.labels.length);
+        if (l != null) {
+            System.arraycopy(b.labels, 0, l, a.labels.length, b.labels.length);
+        }
+        double[] t = a.targets == null ? null : Arrays.copyOf(a.targets, a.targets.length + b.targets.length);
+        if (t != null) {
+            System.arraycopy(b.targets, 0, t, a.targets.length, b.targets.length);
+        }
+        return new Batch(x, a.featureShape, l, t);
+    }
+
+    /** k examples drawn without replacement by {@code rng}; the batch itself when k is its size. */
+    public Batch subsample(int k, io.hypergrad.common.random.CounterRng rng) {
+        if (k >= size()) {
+            return this;
+        }
+        return select(rng.sample(size(), Math.max(0, k)));
+    }
+
     private static int featureSize(int[] shape) {
         int n = 1;
         for (int d : shape) {

@@ -27,6 +27,8 @@ public final class DriverState implements Serializable {
     public int[] taskRounds;
     /** Per task slot: the state of its continuing episode, or null. */
     public io.hypergrad.common.inner.InnerState[] episodeStates;
+    /** Episodes done at the last θ refit. */
+    public long episodesAtRefit;
     /** Koopman aggregations so far, and how many fell back to the last local hypergradient. */
     public long koopmanCalls;
     public long koopmanFallbacks;

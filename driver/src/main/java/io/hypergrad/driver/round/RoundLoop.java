@@ -93,6 +93,8 @@ public final class RoundLoop {
                 throw new RunFailedException("cancelled before round " + (r + 1) + "; the run can be resumed from its checkpoint");
             }
             long t0 = System.nanoTime();
+            Map<String, Object> m = new LinkedHashMap<>();
+            refitThetaIfDue(st, r, rounds, m);
             PartialResult total = runEpisodes(st, Split.META_TRAIN, r, config.get(RunConfig.META_BATCH),
                     String.format("round %d/%d · %d episodes · %s", r + 1, rounds, config.get(RunConfig.META_BATCH),
                             config.get(RunConfig.ESTIMATOR)));
@@ -101,7 +103,6 @@ public final class RoundLoop {
             for (int i = 0; i < mean.length; i++) {
                 mean[i] /= total.episodes;
             }
-            Map<String, Object> m = new LinkedHashMap<>();
             double hypergradNorm = outerSteps(mean, total.rows, h, st, outer, r, m);
             reptile(st, total);
             carryEpisodes(st, total, r);
@@ -199,13 +200,17 @@ public final class RoundLoop {
 
     /** Runs tasks 0..n−1 of a split as one Spark job and sums the partitions in partition order. */
     private PartialResult runEpisodes(DriverState st, Split split, int round, int n, String description) {
+        return runEpisodes(st, split, round, n, description, false);
+    }
+
+    private PartialResult runEpisodes(DriverState st, Split split, int round, int n, String description, boolean refit) {
         List<EpisodeDescriptor> ds = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             ds.add(split == Split.META_TRAIN
                     ? new EpisodeDescriptor(i, split, st.taskRounds[i], st.episodeStates[i])
                     : new EpisodeDescriptor(i, split));
         }
-        Broadcast<RoundPayload> b = sc.broadcast(new RoundPayload(round, st.lambda.clone(), st.phi.clone(), st.theta, config));
+        Broadcast<RoundPayload> b = sc.broadcast(new RoundPayload(round, st.lambda.clone(), st.phi.clone(), st.theta, config, refit));
         try {
             sc.setJobDescription(description);
             // Evaluation uses the configured partitioning too: never the executor count, which would
@@ -226,6 +231,27 @@ public final class RoundLoop {
         } finally {
             b.destroy();
         }
+    }
+
+    /**
+     * HyperDistill with a fitted θ: before the first round and then every {@code theta.refitEvery}
+     * episodes, a refit round — each task of the meta-batch runs a fresh episode with λ fixed and returns
+     * its (x, y) samples; the driver fits one θ = xᵀy / xᵀx from all of them.
+     */
+    private void refitThetaIfDue(DriverState st, int round, int rounds, Map<String, Object> metrics) {
+        if (!config.get(RunConfig.THETA_MODE).equals("fit")
+                || !io.hypergrad.common.hypergrad.Estimators.parse(config.get(RunConfig.ESTIMATOR)).fitsTheta()) {
+            return;
+        }
+        boolean due = round == 0 || st.episodes - st.episodesAtRefit >= config.get(RunConfig.THETA_REFIT_EVERY);
+        if (!due) {
+            return;
+        }
+        PartialResult s = runEpisodes(st, Split.META_TRAIN, round, config.get(RunConfig.META_BATCH),
+                String.format("round %d/%d · θ refit on %d episodes", round + 1, rounds, config.get(RunConfig.META_BATCH)), true);
+        st.theta = io.hypergrad.common.hypergrad.ThetaRefit.fit(new io.hypergrad.common.hypergrad.ThetaRefit.Samples(s.thetaX, s.thetaY));
+        st.episodesAtRefit = st.episodes;
+        metrics.put("thetaRefit", Map.of("theta", st.theta, "samples", s.thetaX.length, "jvps", s.jvps));
     }
 
     /** Applies the aggregator's outer steps; returns the norm of the mean hypergradient it used. */

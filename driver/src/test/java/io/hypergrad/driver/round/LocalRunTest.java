@@ -110,6 +110,21 @@ class LocalRunTest {
     }
 
     @Test
+    void hyperDistillRefitsThetaOnTheClusterAndStaysDeterministic(@TempDir Path tmp) {
+        RunConfig c = RunConfig.parse(CONFIG).with("hypergrad.estimator", "\"hyperdistill:0.9\"")
+                .with("hypergrad.theta.refitEvery", "8").with("hypergrad.eval.testTasks", "0");
+        Map<String, Object> a = run("local[2]", tmp.resolve("a").toString(), c, false, false, -1);
+        Map<String, Object> b = run("local[1]", tmp.resolve("b").toString(), c, false, false, -1);
+        assertEquals(a.get("lambdaSha256"), b.get("lambdaSha256"));
+        String metrics = new RunFolder(tmp.resolve("a").toString(), new org.apache.hadoop.conf.Configuration()).readText("metrics.jsonl");
+        String[] lines = metrics.strip().split("\n");
+        // A refit before round 1, then every 8 episodes: before rounds 3 (after 8 episodes); 4 rounds of 4 tasks.
+        assertTrue(lines[0].contains("\"thetaRefit\":") && lines[2].contains("\"thetaRefit\":"), metrics);
+        assertTrue(!lines[1].contains("thetaRefit") && !lines[3].contains("thetaRefit"), metrics);
+        assertTrue(lines[0].contains("\"samples\":20"), "4 tasks × T = 5 samples: " + lines[0]);
+    }
+
+    @Test
     void aDifferentSeedGivesADifferentFingerprint(@TempDir Path tmp) {
         RunConfig c = RunConfig.parse(CONFIG).with("hypergrad.rounds", "1").with("hypergrad.eval.testTasks", "0");
         Map<String, Object> s7 = run("local[2]", tmp.resolve("a").toString(), c, false, false, -1);

@@ -16,6 +16,9 @@ public final class EpisodeResult {
     public long jvps;
     public double seconds;
     public long nonFinite;
+    /** θ-refit samples (refit rounds only). */
+    public double[] thetaX = new double[0];
+    public double[] thetaY = new double[0];
     /** The state after this window when the episode continues, else null. */
     public io.hypergrad.common.inner.InnerState state;
 }

@@ -12,6 +12,8 @@ import io.hypergrad.common.problems.Evaluation;
 import io.hypergrad.common.problems.MetaProblem;
 import io.hypergrad.common.problems.Split;
 import io.hypergrad.common.problems.Task;
+import io.hypergrad.common.hypergrad.ThetaRefit;
+import io.hypergrad.common.random.CounterRng;
 import java.util.List;
 
 /**
@@ -51,7 +53,8 @@ public final class EpisodeRunner {
         int task = d.task();
         Task t = problem.task(seed, Split.META_TRAIN, d.taskRound() < 0 ? payload.round : d.taskRound(), task);
         Bilevel bilevel = new Bilevel(ws.train(), ws.val(), ws.optimizer(), t.valBatch());
-        HypergradientEstimator estimator = Estimators.parse(config.get(RunConfig.ESTIMATOR)).create();
+        HypergradientEstimator estimator = Estimators.parse(config.get(RunConfig.ESTIMATOR))
+                .create(payload.theta, CounterRng.hash(seed, payload.round, task));
         InnerState z0 = d.state() != null ? d.state() : ws.optimizer().init(payload.phi);
         int total = problem.innerSteps();
         int tau = config.get(RunConfig.INNER_WINDOW);
@@ -80,6 +83,32 @@ public final class EpisodeRunner {
         r.valLoss = ev.loss();
         r.valAccuracy = ev.accuracy();
         r.jvps = estimator.jvps();
+        r.seconds = (System.nanoTime() - start) / 1e9;
+        return r;
+    }
+
+    /**
+     * A θ-refit episode: a fresh task trained from φ with λ fixed, and HyperDistill's (x, y) samples from
+     * one DrMAD sweep over it ({@link ThetaRefit}).
+     */
+    public static EpisodeResult refit(RoundPayload payload, int task) {
+        long start = System.nanoTime();
+        MetaProblem problem = ProblemCache.get(payload.config);
+        Workspace ws = workspace(problem);
+        long seed = payload.config.get(RunConfig.SEED);
+        Task t = problem.task(seed, Split.META_TRAIN, payload.round, task);
+        Bilevel bilevel = new Bilevel(ws.train(), ws.val(), ws.optimizer(), t.valBatch());
+        double gamma = Estimators.gammaOf(payload.config.get(RunConfig.ESTIMATOR));
+        long before = ws.train().jvps();
+        ThetaRefit.Samples s = ThetaRefit.samples(bilevel, payload.lambda, ws.optimizer().init(payload.phi), problem.innerSteps(),
+                t::trainBatch, gamma, CounterRng.hash(seed, payload.round, task, 0x7E7A));
+        EpisodeResult r = new EpisodeResult();
+        r.task = task;
+        r.trajectory = new double[0];
+        r.reptile = new double[0];
+        r.thetaX = s.x();
+        r.thetaY = s.y();
+        r.jvps = ws.train().jvps() - before;
         r.seconds = (System.nanoTime() - start) / 1e9;
         return r;
     }

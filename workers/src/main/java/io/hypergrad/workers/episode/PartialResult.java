@@ -35,6 +35,9 @@ public final class PartialResult implements Serializable {
     public double maxSeconds;
     /** Non-finite hypergradient entries seen. */
     public long nonFinite;
+    /** θ-refit samples of every episode, in task order (refit rounds only). */
+    public double[] thetaX = new double[0];
+    public double[] thetaY = new double[0];
     /** Episodes that ended this round (their w_T − φ is in {@link #reptile}). */
     public int ended;
     /** Task indices of continuing episodes, in task order, with their states. */
@@ -44,6 +47,8 @@ public final class PartialResult implements Serializable {
 
     /** Adds one episode's result. */
     public void add(EpisodeResult r) {
+        thetaX = join(thetaX, r.thetaX);
+        thetaY = join(thetaY, r.thetaY);
         if (r.state != null) {
             int n = continuingTasks.length;
             continuingTasks = java.util.Arrays.copyOf(continuingTasks, n + 1);
@@ -80,6 +85,15 @@ public final class PartialResult implements Serializable {
         nonFinite += r.nonFinite;
     }
 
+    private static double[] join(double[] a, double[] b) {
+        if (b.length == 0) {
+            return a;
+        }
+        double[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
     /** Mean and 95% confidence half-width (normal approximation) of a summed quantity. */
     public static double[] meanAndCi(double sum, double sumSq, int n) {
         double mean = sum / n;
@@ -93,6 +107,8 @@ public final class PartialResult implements Serializable {
             return;
         }
         ended += p.ended;
+        thetaX = join(thetaX, p.thetaX);
+        thetaY = join(thetaY, p.thetaY);
         int n = continuingTasks.length;
         continuingTasks = java.util.Arrays.copyOf(continuingTasks, n + p.continuingTasks.length);
         System.arraycopy(p.continuingTasks, 0, continuingTasks, n, p.continuingTasks.length);

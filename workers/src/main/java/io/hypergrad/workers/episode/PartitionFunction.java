@@ -37,7 +37,8 @@ public final class PartitionFunction implements FlatMapFunction<Iterator<Episode
         RoundPayload p = payload.value();
         PartialResult sum = new PartialResult();
         for (EpisodeDescriptor d : episodes) {
-            sum.add(d.split() == Split.META_TRAIN ? EpisodeRunner.run(p, d) : EpisodeRunner.evaluate(p, d.split(), d.task()));
+            sum.add(d.split() != Split.META_TRAIN ? EpisodeRunner.evaluate(p, d.split(), d.task())
+                    : p.refit ? EpisodeRunner.refit(p, d.task()) : EpisodeRunner.run(p, d));
         }
         failFirstAttemptIfAsked();
         return List.of(sum).iterator();

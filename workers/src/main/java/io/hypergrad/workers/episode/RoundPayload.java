@@ -20,12 +20,15 @@ public final class RoundPayload implements Serializable {
     public final double theta;
     /** The run's config, from which each executor builds (and caches) the problem. */
     public final RunConfig config;
+    /** A θ-refit round: episodes return HyperDistill's (x, y) samples instead of hypergradients. */
+    public final boolean refit;
 
-    public RoundPayload(int round, double[] lambda, double[] phi, double theta, RunConfig config) {
+    public RoundPayload(int round, double[] lambda, double[] phi, double theta, RunConfig config, boolean refit) {
         this.round = round;
         this.lambda = lambda;
         this.phi = phi;
         this.theta = theta;
         this.config = config;
+        this.refit = refit;
     }
 }

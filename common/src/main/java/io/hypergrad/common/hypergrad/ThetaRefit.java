@@ -1,0 +1,83 @@
+package io.hypergrad.common.hypergrad;
+
+import io.hypergrad.common.inner.InnerState;
+import io.hypergrad.common.nn.Batch;
+import io.hypergrad.common.random.CounterRng;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * HyperDistill's estimate of its scale θ: one DrMAD sweep on a fresh episode with λ fixed. Walking back
+ * from t = T, the sweep's partial sum is the second-order term g^SO_s for horizon s = T − t + 1; the
+ * distilled point is built backwards with p_s = (1 − γ^{s−1})/(1 − γ^s), v_s = α_T·∂Φ(z*_s, λ; D*_s)/∂λ,
+ * and each step yields a sample x_s = ‖v_s‖(1 − γ^s)/(1 − γ), y_s = (v_s/‖v_s‖)ᵀ g^SO_s. Many tasks'
+ * samples are pooled and θ = xᵀy / xᵀx.
+ */
+public final class ThetaRefit {
+    private ThetaRefit() {}
+
+    /** The pooled samples: x and y, parallel. */
+    public record Samples(double[] x, double[] y) {
+        /** Both sample sets, concatenated. */
+        public Samples plus(Samples o) {
+            double[] nx = java.util.Arrays.copyOf(x, x.length + o.x.length);
+            System.arraycopy(o.x, 0, nx, x.length, o.x.length);
+            double[] ny = java.util.Arrays.copyOf(y, y.length + o.y.length);
+            System.arraycopy(o.y, 0, ny, y.length, o.y.length);
+            return new Samples(nx, ny);
+        }
+
+        public static Samples empty() {
+            return new Samples(new double[0], new double[0]);
+        }
+    }
+
+    /** Runs a fresh episode of {@code steps} steps from z_0 with λ fixed and returns its samples. */
+    public static Samples samples(Bilevel problem, double[] lambda, InnerState z0, int steps, IntFunction<Batch> batches,
+                                  double gamma, long seed) {
+        List<Batch> seen = new ArrayList<>(steps);
+        InnerState z = z0;
+        for (int t = 1; t <= steps; t++) {
+            Batch b = batches.apply(z.step + 1);
+            seen.add(b);
+            z = problem.optimizer().update(z, lambda, b, problem.train());
+        }
+        double[] alpha = problem.valGradient(z.w, lambda).alpha();
+        double[] acc = new double[lambda.length];
+        double[] xs = new double[steps];
+        double[] ys = new double[steps];
+        Distillation[] d = new Distillation[1];
+        DrMad.sweep(problem, lambda, z0, z, seen, alpha, acc, (t, zHat, batch, partial) -> {
+            int s = steps - t + 1;
+            if (s == 1) {
+                d[0] = Distillation.start(zHat, batch);
+            } else {
+                double p = (1 - Math.pow(gamma, s - 1)) / (1 - Math.pow(gamma, s));
+                d[0] = d[0].add(p, zHat, batch, CounterRng.of(seed, s, 0x7E7A));
+            }
+            double[] v = d[0].jvp(problem, lambda, alpha);
+            double norm = 0;
+            double dot = 0;
+            for (int i = 0; i < v.length; i++) {
+                norm += v[i] * v[i];
+                dot += v[i] * partial[i];
+            }
+            norm = Math.sqrt(norm);
+            xs[s - 1] = norm * (1 - Math.pow(gamma, s)) / (1 - gamma);
+            ys[s - 1] = norm == 0 ? 0 : dot / norm;
+        });
+        return new Samples(xs, ys);
+    }
+
+    /** θ = xᵀy / xᵀx; 1 when every x is 0 (no second-order signal to scale). */
+    public static double fit(Samples s) {
+        double xy = 0;
+        double xx = 0;
+        for (int i = 0; i < s.x().length; i++) {
+            xy += s.x()[i] * s.y()[i];
+            xx += s.x()[i] * s.x()[i];
+        }
+        return xx == 0 ? 1.0 : xy / xx;
+    }
+}
