@@ -41,11 +41,14 @@ public final class Episode {
         return new Window(cur, trajectory);
     }
 
-    /** Begins the estimator at z_0 and runs a whole episode of T steps; returns the final estimate too. */
+    /**
+     * Begins the estimator at z_0, runs a whole episode of T steps and returns the hypergradient at z_T:
+     * an online estimator's last estimate, or an offline one's {@code estimate()}.
+     */
     public static double[] hypergradient(Bilevel problem, double[] lambda, InnerState z0, int steps,
                                          IntFunction<Batch> batches, HypergradientEstimator estimator) {
         estimator.begin(problem, lambda, z0);
-        run(problem, lambda, z0, steps, batches, estimator);
-        return estimator.estimate();
+        Window w = run(problem, lambda, z0, steps, batches, estimator);
+        return estimator.online() && !w.trajectory().isEmpty() ? w.trajectory().get(w.trajectory().size() - 1) : estimator.estimate();
     }
 }
