@@ -35,7 +35,7 @@ public final class EngineBench {
     /** A model with all parameters inner (as the peer takes gradients w.r.t. all), and its data. */
     public record Setup(Model model, Batch batch) {}
 
-    static Setup mlp() {
+    public static Setup mlp() {
         Model m = Model.mlp(new int[] {784, 256, 256, 10}, Activation.TANH, 0);
         return new Setup(m, randomBatch(new int[] {784}, 100, 10));
     }

@@ -21,7 +21,7 @@ class BenchCommand implements Callable<Integer> {
     @Option(names = "--reps", description = "timed repetitions per case (medians are reported); default 30")
     int reps = 30;
 
-    @Option(names = "--config", description = "spark: the config to run; default conf/anil-quickdraw.conf with metaBatch 8")
+    @Option(names = "--config", description = "spark: the config to run; default conf/demo.conf (ANIL on QuickDraw, scaled) with metaBatch 8")
     String config;
 
     @Option(names = "--rounds", description = "spark: rounds per master; default 12")
@@ -37,9 +37,9 @@ class BenchCommand implements Callable<Integer> {
             }
             case "spark" -> {
                 RunCommand r = new RunCommand();
-                r.config = config != null ? config : home.resolve("conf/anil-quickdraw.conf").toString();
+                r.config = config != null ? config : home.resolve("conf/demo.conf").toString();
                 if (config == null) {
-                    r.sets = java.util.List.of("metaBatch=8");
+                    r.sets = java.util.List.of("metaBatch=8", "estimator=\"one-step\"");
                 }
                 SparkBench.run(r.resolve(), rounds, System.out);
             }
