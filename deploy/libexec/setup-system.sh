@@ -1,8 +1,19 @@
 #!/usr/bin/env bash
-# Installs the optional system libraries that make hypergrad fast: native OpenBLAS for
-# dev.ludovic.netlib. Without it, netlib falls back to the Java Vector API or pure Java and everything
-# still works, only slower — so a failure here is reported and never fatal.
+# Installs the optional system packages: native OpenBLAS for dev.ludovic.netlib (without it netlib
+# falls back to the Java Vector API or pure Java: slower, same results) and headless Chromium, which
+# the report test uses to check that a run's report renders (skipped, and said so, without it). A
+# failure here is reported and never fatal.
 set -uo pipefail
+
+install_chromium() {
+  command -v chromium >/dev/null && return 0
+  [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null || { echo "hypergrad setup: no chromium (the report's browser test will be skipped)" >&2; return 0; }
+  echo "hypergrad setup: installing headless Chromium (Debian chromium) for the report test…"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1; } \
+    || echo "hypergrad setup: could not install chromium (the report's browser test will be skipped)" >&2
+}
+install_chromium
 
 have_openblas() { ldconfig -p 2>/dev/null | grep -q -E 'libopenblas\.so|libblas\.so\.3'; }
 

@@ -95,6 +95,7 @@ class RunCommand implements Callable<Integer> {
             summary = new RoundLoop(sc, c, folder, new Progress(System.out)).run(resume, -1);
         }
         printSummary(summary, folder);
+        System.out.println("hypergrad: report: " + io.hypergrad.driver.report.ReportWriter.write(folder));
         return ExitCode.OK;
     }
 

@@ -125,6 +125,7 @@ public final class RoundLoop {
             m.put("nonFiniteOuterSteps", outer.nonFiniteEvents());
             m.put("seconds", seconds);
             m.put("maxTaskSeconds", total.maxSeconds);
+            m.put("taskSeconds", total.seconds);
             if ((evalEvery > 0 && st.round % evalEvery == 0) || st.round == rounds) {
                 PartialResult ev = runEpisodes(st, Split.META_VAL, 0, config.get(RunConfig.EVAL_TASKS),
                         String.format("round %d/%d · meta-validation on %d tasks", r + 1, rounds, config.get(RunConfig.EVAL_TASKS)));

@@ -1,0 +1,212 @@
+package io.hypergrad.driver.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hypergrad.driver.output.RunFolder;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Writes {@code report.html} for a run folder, with plots drawn by XChart into PNGs under
+ * {@code report/}: losses and accuracies over rounds (with meta-validation points), the hypergradient
+ * norm on a log scale, λ's norm, θ, λ's entries when λ is small, and the Koopman eigenvalues on the unit
+ * circle for glocal runs. Everything is read from {@code metrics.jsonl}, {@code summary.json} and
+ * {@code config.conf}; the page needs no JavaScript.
+ */
+public final class ReportWriter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ReportWriter() {}
+
+    /** Writes the report and its images; returns the page's path. */
+    public static String write(RunFolder folder) {
+        System.setProperty("java.awt.headless", "true");
+        List<JsonNode> rows = new ArrayList<>();
+        try {
+            for (String line : folder.readText("metrics.jsonl").split("\n")) {
+                if (!line.isBlank()) {
+                    rows.add(JSON.readTree(line));
+                }
+            }
+            JsonNode summary = folder.exists("summary.json") ? JSON.readTree(folder.readText("summary.json")) : null;
+            String config = folder.exists("config.conf") ? folder.readText("config.conf") : "";
+            List<String[]> figures = new ArrayList<>();
+            figure(folder, figures, "loss.png", "Loss over rounds", lines(rows, "Round", "loss", false,
+                    new String[] {"trainLoss", "valLoss", "metaValLoss"}, new String[] {"train (episode)", "validation (episode)", "meta-validation"}));
+            if (rows.stream().anyMatch(r -> r.path("valAccuracy").isNumber())) {
+                figure(folder, figures, "accuracy.png", "Accuracy over rounds", lines(rows, "Round", "accuracy", false,
+                        new String[] {"valAccuracy", "metaValAccuracy"}, new String[] {"validation (episode)", "meta-validation"}));
+            }
+            figure(folder, figures, "hypergradient.png", "Mean hypergradient norm (log scale)", lines(rows, "Round", "‖g‖", true,
+                    new String[] {"hypergradNorm"}, new String[] {"‖hypergradient‖"}));
+            figure(folder, figures, "lambda.png", "Norm of λ", lines(rows, "Round", "‖λ‖", false,
+                    new String[] {"lambdaNorm"}, new String[] {"‖λ‖"}));
+            figure(folder, figures, "theta.png", "HyperDistill's θ", lines(rows, "Round", "θ", false,
+                    new String[] {"theta"}, new String[] {"θ"}));
+            if (rows.stream().anyMatch(r -> r.has("lambdaValues"))) {
+                figure(folder, figures, "lambda-values.png", "λ entries over rounds", lambdaValues(rows));
+            }
+            if (rows.stream().anyMatch(r -> r.has("koopman"))) {
+                figure(folder, figures, "koopman.png", "Koopman eigenvalues (last round) and the unit circle", koopman(rows));
+            }
+            String html = page(summary, config, rows, figures);
+            folder.writeText("report.html", html);
+            return folder.pathOf("report.html");
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the report of " + folder.uri() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void figure(RunFolder folder, List<String[]> figures, String file, String caption, XYChart chart)
+            throws IOException {
+        if (chart == null) {
+            return;
+        }
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        BitmapEncoder.saveBitmap(chart, png, BitmapEncoder.BitmapFormat.PNG);
+        folder.writeAtomically("report/" + file, png.toByteArray());
+        figures.add(new String[] {"report/" + file, caption});
+    }
+
+    private static XYChart chart(String x, String y) {
+        XYChart c = new XYChartBuilder().width(760).height(400).xAxisTitle(x).yAxisTitle(y).build();
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        c.getStyler().setChartBackgroundColor(Color.WHITE);
+        c.getStyler().setPlotBackgroundColor(Color.WHITE);
+        c.getStyler().setMarkerSize(5);
+        return c;
+    }
+
+    /** One series per key that has at least one finite value. */
+    static XYChart lines(List<JsonNode> rows, String x, String y, boolean log, String[] keys, String[] names) {
+        XYChart c = chart(x, y);
+        boolean any = false;
+        for (int k = 0; k < keys.length; k++) {
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (JsonNode r : rows) {
+                JsonNode v = r.get(keys[k]);
+                if (v != null && v.isNumber() && Double.isFinite(v.asDouble()) && (!log || v.asDouble() > 0)) {
+                    xs.add(r.path("round").asDouble());
+                    ys.add(v.asDouble());
+                }
+            }
+            if (!xs.isEmpty()) {
+                XYSeries s = c.addSeries(names[k], xs, ys);
+                s.setMarker(xs.size() < rows.size() / 2 + 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+                any = true;
+            }
+        }
+        c.getStyler().setYAxisLogarithmic(log);
+        return any ? c : null;
+    }
+
+    static XYChart lambdaValues(List<JsonNode> rows) {
+        XYChart c = chart("Round", "λ");
+        int n = Math.min(20, rows.stream().mapToInt(r -> r.path("lambdaValues").size()).max().orElse(0));
+        for (int j = 0; j < n; j++) {
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (JsonNode r : rows) {
+                JsonNode v = r.path("lambdaValues").path(j);
+                if (v.isNumber()) {
+                    xs.add(r.path("round").asDouble());
+                    ys.add(v.asDouble());
+                }
+            }
+            if (!xs.isEmpty()) {
+                c.addSeries("λ[" + j + "]", xs, ys).setMarker(SeriesMarkers.NONE);
+            }
+        }
+        return n == 0 ? null : c;
+    }
+
+    static XYChart koopman(List<JsonNode> rows) {
+        JsonNode last = null;
+        for (JsonNode r : rows) {
+            if (r.has("koopman")) {
+                last = r.get("koopman");
+            }
+        }
+        XYChart c = chart("Re μ", "Im μ");
+        List<Double> cx = new ArrayList<>();
+        List<Double> cy = new ArrayList<>();
+        for (int i = 0; i <= 200; i++) {
+            cx.add(Math.cos(2 * Math.PI * i / 200));
+            cy.add(Math.sin(2 * Math.PI * i / 200));
+        }
+        XYSeries circle = c.addSeries("unit circle", cx, cy);
+        circle.setMarker(SeriesMarkers.NONE);
+        circle.setLineStyle(new BasicStroke(1f));
+        List<Double> ex = new ArrayList<>();
+        List<Double> ey = new ArrayList<>();
+        for (JsonNode e : last.path("eigenvalues")) {
+            ex.add(e.get(0).asDouble());
+            ey.add(e.get(1).asDouble());
+        }
+        if (!ex.isEmpty()) {
+            XYSeries s = c.addSeries("eigenvalues" + (last.path("fallback").asBoolean() ? " (fell back)" : ""), ex, ey);
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            s.setMarker(SeriesMarkers.DIAMOND);
+        }
+        return c;
+    }
+
+    private static String page(JsonNode s, String config, List<JsonNode> rows, List<String[]> figures) {
+        StringBuilder h = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>hypergrad run report</title>"
+                + "<style>body{font-family:sans-serif;max-width:900px;margin:2em auto;color:#222}table{border-collapse:collapse}"
+                + "td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}th{background:#f4f4f4}"
+                + "pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:85%}figure{margin:1.5em 0}img{max-width:100%}</style></head><body>");
+        h.append("<h1>hypergrad run report</h1>");
+        if (s != null) {
+            h.append(String.format(Locale.ROOT, "<p><b>%s</b> · estimator <b>%s</b> · aggregator <b>%s</b> · %d rounds · %d episodes · %.1f s</p>",
+                    esc(s.path("problem").asText()), esc(s.path("estimator").asText()), esc(s.path("aggregator").asText()),
+                    s.path("rounds").asInt(), s.path("episodes").asInt(), s.path("seconds").asDouble()));
+            h.append("<h2>Results</h2><table><tr><th>metric</th><th>value</th></tr>");
+            row(h, "final meta-validation loss", s.path("finalValLoss"));
+            row(h, "final meta-validation accuracy", s.path("finalValAccuracy"));
+            JsonNode mt = s.path("metaTest");
+            if (!mt.isMissingNode()) {
+                h.append(String.format(Locale.ROOT, "<tr><td>meta-test loss (%d tasks): initial λ → learned λ</td><td>%.4f ± %.4f → %.4f ± %.4f</td></tr>",
+                        mt.path("tasks").asInt(), mt.path("initial").path("loss").asDouble(), mt.path("initial").path("lossCi95").asDouble(),
+                        mt.path("learned").path("loss").asDouble(), mt.path("learned").path("lossCi95").asDouble()));
+                if (mt.path("initial").path("accuracy").isNumber()) {
+                    h.append(String.format(Locale.ROOT, "<tr><td>meta-test accuracy: initial λ → learned λ</td><td>%.1f%% ± %.1f → %.1f%% ± %.1f</td></tr>",
+                            100 * mt.path("initial").path("accuracy").asDouble(), 100 * mt.path("initial").path("accuracyCi95").asDouble(),
+                            100 * mt.path("learned").path("accuracy").asDouble(), 100 * mt.path("learned").path("accuracyCi95").asDouble()));
+                }
+            }
+            h.append("<tr><td>λ fingerprint (SHA-256)</td><td><code>").append(esc(s.path("lambdaSha256").asText())).append("</code></td></tr></table>");
+        } else {
+            h.append("<p>The run has not finished: " + rows.size() + " rounds so far.</p>");
+        }
+        h.append("<h2>Plots</h2>");
+        for (String[] f : figures) {
+            h.append("<figure><img src=\"").append(f[0]).append("\" alt=\"").append(esc(f[1])).append("\"><figcaption>")
+                    .append(esc(f[1])).append("</figcaption></figure>");
+        }
+        h.append("<h2>Configuration</h2><pre>").append(esc(config)).append("</pre></body></html>\n");
+        return h.toString();
+    }
+
+    private static void row(StringBuilder h, String name, JsonNode v) {
+        h.append("<tr><td>").append(name).append("</td><td>")
+                .append(v.isNumber() ? String.format(Locale.ROOT, "%.4f", v.asDouble()) : "—").append("</td></tr>");
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
