@@ -94,6 +94,10 @@ public final class RunConfig implements Serializable {
             "training examples per class (or per task for regression)");
     public static final Key<Integer> TASK_QUERIES = Key.intKey("hypergrad.task.queries", 10, 1, 1_000_000,
             "validation examples per class (or per task for regression)");
+    public static final Key<Double> TASK_CORRUPTION = Key.doubleKey("hypergrad.task.labelNoise", 0.4, 0, 1,
+            "probability that a training label is replaced by another class (mwn-fashion)");
+    public static final Key<Double> INNER_WEIGHT_DECAY = Key.doubleKey("hypergrad.inner.weightDecay", 5e-4, 0, 10,
+            "inner weight decay (its initial value where it is a hyperparameter)");
     public static final Key<Integer> TASK_WAYS = Key.intKey("hypergrad.task.ways", 10, 2, 1000, "classes per task");
 
     /** Every key, in the order {@code config --describe} prints them. */
@@ -101,7 +105,7 @@ public final class RunConfig implements Serializable {
             INNER_STEPS, INNER_WINDOW, INNER_LR, INNER_MOMENTUM, INNER_BATCH, OUTER_OPTIMIZER, OUTER_LR, OUTER_MOMENTUM, OUTER_SCHEDULE,
             OUTER_CLIP, REPTILE_STEP, THETA_MODE, THETA_VALUE, THETA_REFIT_EVERY, EVAL_EVERY, EVAL_TASKS, TEST_TASKS,
             NON_FINITE, CHECKPOINT_EVERY, KOOPMAN_DELAYS, KOOPMAN_ENERGY, KOOPMAN_FLOOR, KOOPMAN_TOLERANCE, KOOPMAN_HORIZON, DATA_DIR,
-            MODEL_WIDTH, MODEL_DEPTH, TASK_SHOTS, TASK_QUERIES, TASK_WAYS);
+            MODEL_WIDTH, MODEL_DEPTH, TASK_SHOTS, TASK_QUERIES, TASK_WAYS, TASK_CORRUPTION, INNER_WEIGHT_DECAY);
 
     private final String hocon;
     private transient Config config;

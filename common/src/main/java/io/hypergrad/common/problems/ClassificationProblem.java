@@ -7,6 +7,7 @@ import io.hypergrad.common.inner.Objective;
 import io.hypergrad.common.inner.Objectives;
 import io.hypergrad.common.nn.Batch;
 import io.hypergrad.common.nn.Model;
+import io.hypergrad.common.nn.ParamLayout;
 import io.hypergrad.common.nn.Role;
 import io.hypergrad.common.random.CounterRng;
 import java.util.function.Supplier;
@@ -37,8 +38,8 @@ public final class ClassificationProblem implements MetaProblem {
     }
 
     @Override
-    public Model model() {
-        return model;
+    public ParamLayout layout() {
+        return model.layout();
     }
 
     @Override
@@ -82,13 +83,13 @@ public final class ClassificationProblem implements MetaProblem {
 
     @Override
     public Evaluation evaluate(double[] w, double[] lambdaModel, Batch batch) {
-        return accuracy(model, w, lambdaModel, batch);
+        Tape tape = new Tape();
+        return accuracy(model, model.layout().bind(tape, w, null, lambdaModel), tape, batch);
     }
 
-    /** Mean cross-entropy and accuracy of a classifier on a batch. */
-    public static Evaluation accuracy(Model model, double[] w, double[] lambdaModel, Batch batch) {
-        Tape tape = new Tape();
-        Var logits = model.forward(tape, model.layout().bind(tape, w, null, lambdaModel), batch);
+    /** Mean cross-entropy and accuracy of a classifier on a batch, with its parameters bound on the tape. */
+    public static Evaluation accuracy(Model model, io.hypergrad.common.nn.Bound params, Tape tape, Batch batch) {
+        Var logits = model.forward(tape, params, batch);
         Var loss = io.hypergrad.common.autodiff.Losses.meanSoftmaxCrossEntropy(logits, batch.labels());
         int n = batch.size();
         int c = logits.dim(1);

@@ -3,7 +3,7 @@ package io.hypergrad.common.problems;
 import io.hypergrad.common.inner.InnerOptimizer;
 import io.hypergrad.common.inner.Objective;
 import io.hypergrad.common.nn.Batch;
-import io.hypergrad.common.nn.Model;
+import io.hypergrad.common.nn.ParamLayout;
 
 /**
  * A meta-learning or hyperparameter-optimisation problem: the network and which of its layers are λ, the
@@ -16,8 +16,8 @@ public interface MetaProblem {
     /** The problem's name, e.g. {@code sinusoid}. */
     String name();
 
-    /** The network; its layout holds w (inner) and the model's λ tensors. */
-    Model model();
+    /** Where every parameter tensor lives: w (inner) and the model's λ tensors. */
+    ParamLayout layout();
 
     /** L_train(w, λ; D). */
     Objective trainObjective();

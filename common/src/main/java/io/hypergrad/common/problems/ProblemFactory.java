@@ -13,6 +13,22 @@ import io.hypergrad.common.nn.Networks;
 public final class ProblemFactory {
     private ProblemFactory() {}
 
+    /** An MLP classifier on flattened inputs: {@code depth} hidden ReLU layers of {@code width}, all inner. */
+    static Model mlpClassifier(int in, int width, int depth, int classes) {
+        int[] widths = new int[depth + 2];
+        widths[0] = in;
+        java.util.Arrays.fill(widths, 1, depth + 1, width);
+        widths[depth + 1] = classes;
+        Model.Builder b = Model.builder().add("flatten", io.hypergrad.common.nn.Pool.flatten());
+        for (int i = 0; i + 1 < widths.length; i++) {
+            b.add("fc" + (i + 1), new io.hypergrad.common.nn.Dense(widths[i], widths[i + 1]), io.hypergrad.common.nn.Role.INNER);
+            if (i + 2 < widths.length) {
+                b.add("relu" + (i + 1), io.hypergrad.common.nn.Activation.RELU);
+            }
+        }
+        return b.build();
+    }
+
     /** The problem a config names, with its parameters. */
     public static MetaProblem create(RunConfig c) {
         String name = c.get(RunConfig.PROBLEM);
@@ -36,6 +52,31 @@ public final class ProblemFactory {
                 int steps = c.get(RunConfig.INNER_STEPS);
                 yield new ClassificationProblem(name, model, tasks, () -> Sgd.constant(model.layout(), c.get(RunConfig.INNER_LR),
                         c.get(RunConfig.INNER_MOMENTUM), 0.0), steps == 0 ? 100 : steps);
+            }
+            case "mwn-fashion" -> {
+                String dir = Datasets.dataDir(c.get(RunConfig.DATA_DIR));
+                Dataset tr = Datasets.load(dir, "fashion-mnist-train");
+                Dataset te = Datasets.load(dir, "fashion-mnist-test");
+                int[] all = java.util.stream.IntStream.range(0, tr.classes()).toArray();
+                ClassSplit every = new ClassSplit(all, all, all);
+                int ways = Math.min(c.get(RunConfig.TASK_WAYS), tr.classes());
+                int shots = c.get(RunConfig.TASK_SHOTS);
+                int queries = c.get(RunConfig.TASK_QUERIES);
+                int batch = c.get(RunConfig.INNER_BATCH);
+                double p = c.get(RunConfig.TASK_CORRUPTION);
+                Model classifier = mlpClassifier(784, c.get(RunConfig.MODEL_WIDTH), c.get(RunConfig.MODEL_DEPTH), ways);
+                int steps = c.get(RunConfig.INNER_STEPS);
+                yield new MetaWeightNet(classifier, 100, new ClassificationTasks(tr, every, ways, shots, queries, batch, p),
+                        new ClassificationTasks(te, every, ways, shots, queries, batch, p),
+                        c.get(RunConfig.INNER_LR), c.get(RunConfig.INNER_MOMENTUM), steps == 0 ? 100 : steps);
+            }
+            case "opt-hpo-fashion" -> {
+                String dir = Datasets.dataDir(c.get(RunConfig.DATA_DIR));
+                int steps = c.get(RunConfig.INNER_STEPS);
+                yield new OptimizerHpo(mlpClassifier(784, c.get(RunConfig.MODEL_WIDTH), c.get(RunConfig.MODEL_DEPTH), 10),
+                        Datasets.load(dir, "fashion-mnist-train"), Datasets.load(dir, "fashion-mnist-test"), 10_000,
+                        c.get(RunConfig.INNER_BATCH), c.get(RunConfig.INNER_LR), c.get(RunConfig.INNER_WEIGHT_DECAY),
+                        c.get(RunConfig.INNER_MOMENTUM), steps == 0 ? 2000 : steps);
             }
             default -> throw new ConfigException("hypergrad.problem = " + name + ": this problem is not available in this build yet");
         };

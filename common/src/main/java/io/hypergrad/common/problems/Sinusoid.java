@@ -9,6 +9,7 @@ import io.hypergrad.common.inner.Sgd;
 import io.hypergrad.common.nn.Activation;
 import io.hypergrad.common.nn.Batch;
 import io.hypergrad.common.nn.Model;
+import io.hypergrad.common.nn.ParamLayout;
 import io.hypergrad.common.nn.Role;
 import io.hypergrad.common.random.CounterRng;
 
@@ -52,8 +53,8 @@ public final class Sinusoid implements MetaProblem {
     }
 
     @Override
-    public Model model() {
-        return model;
+    public ParamLayout layout() {
+        return model.layout();
     }
 
     @Override

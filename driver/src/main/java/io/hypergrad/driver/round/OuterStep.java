@@ -54,7 +54,7 @@ final class OuterStep {
 
     /** λ's blocks by name: the model's λ tensors, then the inner optimiser's hyperparameters. */
     static Blocks blocks(MetaProblem problem) {
-        ParamLayout layout = problem.model().layout();
+        ParamLayout layout = problem.layout();
         Blocks.Builder b = Blocks.builder();
         for (ParamLayout.Entry e : layout.entries()) {
             if (e.role() == Role.HYPER) {

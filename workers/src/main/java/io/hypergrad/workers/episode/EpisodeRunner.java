@@ -32,7 +32,7 @@ public final class EpisodeRunner {
     private static Workspace workspace(MetaProblem problem) {
         Workspace w = WORKSPACE.get();
         if (w == null || w.problem() != problem) {
-            var layout = problem.model().layout();
+            var layout = problem.layout();
             w = new Workspace(problem, new Loss(layout, problem.trainObjective()), new Loss(layout, problem.valObjective()),
                     problem.newOptimizer());
             WORKSPACE.set(w);
