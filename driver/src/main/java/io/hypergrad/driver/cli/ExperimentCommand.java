@@ -1,0 +1,58 @@
+package io.hypergrad.driver.cli;
+
+import io.hypergrad.driver.experiment.ExperimentReport;
+import io.hypergrad.driver.output.RunFolder;
+import io.hypergrad.driver.spark.SparkSetup;
+import io.hypergrad.driver.sweep.SweepRunner;
+import io.hypergrad.driver.sweep.SweepSpec;
+import java.io.File;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code experiment NAME}: runs the sweep {@code conf/experiments/NAME.conf} (resumable) and writes its
+ * table ({@code results.md}) and plot ({@code results.png}) from the runs' outputs.
+ */
+@Command(name = "experiment", mixinStandardHelpOptions = true,
+        description = "Run an experiment (conf/experiments/NAME.conf) and write its results table and plot.")
+class ExperimentCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME", description = "an experiment in conf/experiments/")
+    String name;
+
+    @Option(names = "--out", description = "results folder; default experiments/NAME")
+    String out;
+
+    @Option(names = "--parallel", description = "runs at once; default 1")
+    int parallel = 1;
+
+    @Option(names = "--master", description = "Spark master; default local[*]")
+    String master;
+
+    @Override
+    public Integer call() {
+        File f = new File(System.getProperty("hypergrad.home", "."), "conf/experiments/" + name + ".conf");
+        if (!f.isFile()) {
+            String[] known = new File(f.getParentFile(), ".").list((d, n) -> n.endsWith(".conf"));
+            throw new IllegalArgumentException("no experiment '" + name + "' (" + f + "); known: "
+                    + (known == null ? "none" : String.join(", ", java.util.Arrays.stream(known).map(k -> k.replace(".conf", "")).toList())));
+        }
+        SweepSpec spec = SweepSpec.load(f);
+        SparkConf conf = new SparkConf();
+        if (master != null) {
+            conf.setMaster(master);
+        }
+        SparkSetup.configure(conf.setIfMissing("spark.app.name", "hypergrad experiment " + name).setIfMissing("spark.scheduler.mode", "FAIR"));
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            RunFolder folder = new RunFolder(out != null ? out : "experiments/" + name, sc.hadoopConfiguration());
+            System.out.printf("hypergrad: experiment %s · %d runs · outputs in %s%n", name, spec.runs().size(), folder.pathOf(""));
+            new SweepRunner(sc, spec, folder).run(parallel, (run, msg) -> System.out.println(run + ": " + msg));
+            System.out.print(ExperimentReport.write(spec, folder));
+            System.out.println("hypergrad: table " + folder.pathOf("results.md") + ", plot " + folder.pathOf("results.png"));
+        }
+        return ExitCode.OK;
+    }
+}
