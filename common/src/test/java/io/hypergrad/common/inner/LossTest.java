@@ -1,79 +1,21 @@
 package io.hypergrad.common.inner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hypergrad.common.nn.Batch;
 import io.hypergrad.common.nn.Model;
 import io.hypergrad.common.nn.Role;
 import org.junit.jupiter.api.Test;
 
-/**
- * The sweep primitive on a whole model: ∇_w L, ∇_λ L, H_ww·u and H_λw·u against central finite
- * differences (step 1e-5: truncation and round-off both ≈ 1e-10 relative, so 1e-6 is a safe bound that
- * any wrong term exceeds by orders of magnitude).
- */
+/** The sweep primitive on a whole model: exact gradients and mixed Hessian-vector products, counted. */
 class LossTest {
-    private static final double H = 1e-5;
 
     @Test
     void sweepGivesExactGradientsAndMixedHessianVectorProducts() {
         Model model = Fixtures.smallMlp();
-        Batch batch = Fixtures.batch(7, 3);
         Loss loss = new Loss(model.layout(), Objectives.crossEntropy(model));
         double[] w = Fixtures.init(model, Role.INNER, 1);
-        double[] lam = Fixtures.init(model, Role.HYPER, 2);
-        double[] u = Fixtures.gaussian(w.length, 5);
-
-        SweepResult r = loss.sweep(w, u, lam, batch);
-        double[] gw = r.gradW.clone(), gl = r.gradLambda.clone(), hw = r.hvpW.clone(), hl = r.hvpLambda.clone();
-        assertEquals(loss.value(w, lam, batch), r.loss, 1e-15);
-
-        double[] fdW = new double[w.length];
-        for (int i = 0; i < w.length; i++) {
-            double[] p = w.clone();
-            p[i] += H;
-            double fp = loss.value(p, lam, batch);
-            p[i] -= 2 * H;
-            fdW[i] = (fp - loss.value(p, lam, batch)) / (2 * H);
-        }
-        double[] fdL = new double[lam.length];
-        for (int i = 0; i < lam.length; i++) {
-            double[] p = lam.clone();
-            p[i] += H;
-            double fp = loss.value(w, p, batch);
-            p[i] -= 2 * H;
-            fdL[i] = (fp - loss.value(w, p, batch)) / (2 * H);
-        }
-        double[] wp = w.clone(), wm = w.clone();
-        for (int i = 0; i < w.length; i++) {
-            wp[i] += H * u[i];
-            wm[i] -= H * u[i];
-        }
-        SweepResult plus = loss.sweep(wp, null, lam, batch);
-        double[] gwp = plus.gradW.clone(), glp = plus.gradLambda.clone();
-        SweepResult minus = loss.sweep(wm, null, lam, batch);
-        double[] fdHw = new double[w.length], fdHl = new double[lam.length];
-        for (int i = 0; i < w.length; i++) {
-            fdHw[i] = (gwp[i] - minus.gradW[i]) / (2 * H);
-        }
-        for (int i = 0; i < lam.length; i++) {
-            fdHl[i] = (glp[i] - minus.gradLambda[i]) / (2 * H);
-        }
-        assertRel(fdW, gw, "∇_w");
-        assertRel(fdL, gl, "∇_λ");
-        assertRel(fdHw, hw, "H_ww·u");
-        assertRel(fdHl, hl, "H_λw·u");
-        assertEquals(1, loss.jvps());
-    }
-
-    static void assertRel(double[] expected, double[] actual, String what) {
-        double d = 0, n = 0;
-        for (int i = 0; i < expected.length; i++) {
-            d += Math.pow(expected[i] - actual[i], 2);
-            n += expected[i] * expected[i];
-        }
-        double err = Math.sqrt(d) / Math.max(1e-12, Math.sqrt(n));
-        assertTrue(err <= 1e-6, what + ": relative error " + err);
+        SweepCheck.assertExact(loss, w, Fixtures.init(model, Role.HYPER, 2), Fixtures.gaussian(w.length, 5), Fixtures.batch(7, 3));
+        assertEquals(1, loss.jvps(), "one sweep with a tangent");
+        assertEquals(2, loss.gradients(), "the finite differences of the gradient along u");
     }
 }

@@ -2,20 +2,18 @@ package io.hypergrad.common.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypergrad.common.autodiff.Tape;
 import io.hypergrad.common.autodiff.Var;
 import io.hypergrad.common.inner.Loss;
 import io.hypergrad.common.inner.Objectives;
-import io.hypergrad.common.inner.SweepResult;
+import io.hypergrad.common.inner.SweepCheck;
 import io.hypergrad.common.random.CounterRng;
 import org.junit.jupiter.api.Test;
 
 /**
  * The shipped networks: shapes, the w/λ split, and exact gradients and mixed Hessian-vector products of
- * the whole model's loss against central finite differences (step 1e-5; FD error ≈ 1e-10 relative, so
- * 1e-6 is a safe bound that any wrong rule exceeds by orders of magnitude).
+ * the whole model's loss against central finite differences ({@link SweepCheck}).
  */
 class NetworksTest {
 
@@ -59,60 +57,12 @@ class NetworksTest {
     static void checkModel(Model m, Batch batch, long seed) {
         Loss loss = new Loss(m.layout(), Objectives.crossEntropy(m));
         double[] w = m.layout().initialise(Role.INNER, CounterRng.of(seed));
-        double[] lam = m.layout().initialise(Role.HYPER, CounterRng.of(seed + 1));
         CounterRng r = CounterRng.of(seed + 2);
         double[] u = new double[w.length];
         for (int i = 0; i < u.length; i++) {
             u[i] = r.nextGaussian();
         }
-        SweepResult s = loss.sweep(w, u, lam, batch);
-        double[] gw = s.gradW.clone(), gl = s.gradLambda.clone(), hw = s.hvpW.clone(), hl = s.hvpLambda.clone();
-        double h = 1e-5;
-        double[] fdW = new double[w.length];
-        for (int i = 0; i < w.length; i++) {
-            double[] a = w.clone();
-            a[i] += h;
-            double fp = loss.value(a, lam, batch);
-            a[i] -= 2 * h;
-            fdW[i] = (fp - loss.value(a, lam, batch)) / (2 * h);
-        }
-        double[] fdL = new double[lam.length];
-        for (int i = 0; i < lam.length; i++) {
-            double[] a = lam.clone();
-            a[i] += h;
-            double fp = loss.value(w, a, batch);
-            a[i] -= 2 * h;
-            fdL[i] = (fp - loss.value(w, a, batch)) / (2 * h);
-        }
-        double[] wp = w.clone(), wm = w.clone();
-        for (int i = 0; i < w.length; i++) {
-            wp[i] += h * u[i];
-            wm[i] -= h * u[i];
-        }
-        SweepResult plus = loss.sweep(wp, null, lam, batch);
-        double[] gwp = plus.gradW.clone(), glp = plus.gradLambda.clone();
-        SweepResult minus = loss.sweep(wm, null, lam, batch);
-        double[] fdHw = new double[w.length], fdHl = new double[lam.length];
-        for (int i = 0; i < w.length; i++) {
-            fdHw[i] = (gwp[i] - minus.gradW[i]) / (2 * h);
-        }
-        for (int i = 0; i < lam.length; i++) {
-            fdHl[i] = (glp[i] - minus.gradLambda[i]) / (2 * h);
-        }
-        assertRel(fdW, gw, "∇_w");
-        assertRel(fdL, gl, "∇_λ");
-        assertRel(fdHw, hw, "H_ww·u");
-        assertRel(fdHl, hl, "H_λw·u");
-    }
-
-    static void assertRel(double[] e, double[] a, String what) {
-        double d = 0, n = 0;
-        for (int i = 0; i < e.length; i++) {
-            d += (e[i] - a[i]) * (e[i] - a[i]);
-            n += e[i] * e[i];
-        }
-        double err = Math.sqrt(d) / Math.max(1e-12, Math.sqrt(n));
-        assertTrue(err <= 1e-6, what + ": relative error " + err);
+        SweepCheck.assertExact(loss, w, m.layout().initialise(Role.HYPER, CounterRng.of(seed + 1)), u, batch);
     }
 
     @Test
