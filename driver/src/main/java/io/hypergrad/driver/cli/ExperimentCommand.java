@@ -40,6 +40,10 @@ class ExperimentCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no experiment '" + name + "' (" + f + "); known: "
                     + (known == null ? "none" : String.join(", ", java.util.Arrays.stream(known).map(k -> k.replace(".conf", "")).toList())));
         }
+        com.typesafe.config.Config raw = com.typesafe.config.ConfigFactory.parseFile(f);
+        if (raw.hasPath("quality")) {
+            return quality(f, raw.getConfig("quality"));
+        }
         SweepSpec spec = SweepSpec.load(f);
         SparkConf conf = new SparkConf();
         if (master != null) {
@@ -53,6 +57,20 @@ class ExperimentCommand implements Callable<Integer> {
             System.out.print(ExperimentReport.write(spec, folder));
             System.out.println("hypergrad: table " + folder.pathOf("results.md") + ", plot " + folder.pathOf("results.png"));
         }
+        return ExitCode.OK;
+    }
+
+    /** A hypergradient-quality experiment: { base = "…conf", set { … }, steps = T, estimators = [ … ] }. */
+    private int quality(File f, com.typesafe.config.Config q) {
+        RunCommand base = new RunCommand();
+        base.config = new File(f.getParentFile(), q.getString("base")).getPath();
+        for (var e : q.hasPath("set") ? q.getConfig("set").entrySet() : java.util.Set.<java.util.Map.Entry<String, com.typesafe.config.ConfigValue>>of()) {
+            base.sets.add(e.getKey().replace("\"", "") + "=" + e.getValue().render(com.typesafe.config.ConfigRenderOptions.concise()));
+        }
+        RunFolder folder = new RunFolder(out != null ? out : "experiments/" + name, new org.apache.hadoop.conf.Configuration());
+        System.out.print(io.hypergrad.driver.experiment.QualityExperiment.run(base.resolve(), q.getInt("steps"),
+                q.getStringList("estimators"), folder, System.out));
+        System.out.println("hypergrad: table " + folder.pathOf("quality.md") + ", plots quality.png and quality-so.png");
         return ExitCode.OK;
     }
 }
