@@ -29,13 +29,40 @@ public final class ExperimentReport {
 
     private ExperimentReport() {}
 
-    /** One estimator's aggregate. */
+    /** The keys that take more than one value across the runs, seeds excepted: what the table compares. */
+    static List<String> variedKeys(SweepSpec spec) {
+        List<String> keys = new ArrayList<>();
+        for (SweepRun r : spec.runs()) {
+            for (String k : r.overrides().keySet()) {
+                if (!keys.contains(k) && !k.equals("hypergrad.seed")
+                        && spec.runs().stream().map(x -> x.overrides().get(k)).distinct().count() > 1) {
+                    keys.add(k);
+                }
+            }
+        }
+        return keys;
+    }
+
+    static String label(SweepRun r, List<String> varied) {
+        if (varied.isEmpty()) {
+            return r.config().get(RunConfig.ESTIMATOR);
+        }
+        List<String> parts = new ArrayList<>();
+        for (String k : varied) {
+            parts.add(varied.size() == 1 ? r.overrides().get(k).replace("\"", "")
+                    : k.replace("hypergrad.", "") + "=" + r.overrides().get(k).replace("\"", ""));
+        }
+        return String.join(", ", parts);
+    }
+
+    /** One compared configuration's aggregate. */
     record Row(String estimator, int runs, double accuracy, double accuracyCi, double accuracySeedSd, double loss, double lossCi,
                double initialAccuracy, double jvpsPerEpisode, double secondsPerEpisode) {}
 
     /** Writes {@code results.md} and {@code results.png} into the sweep folder; returns the Markdown. */
     public static String write(SweepSpec spec, RunFolder sweep) {
         Map<String, List<JsonNode[]>> byEstimator = new LinkedHashMap<>();
+        List<String> varied = variedKeys(spec);
         for (SweepRun r : spec.runs()) {
             RunFolder f = new RunFolder(sweep.uri() + "/" + r.name(), new org.apache.hadoop.conf.Configuration());
             if (!f.exists("summary.json")) {
@@ -53,7 +80,7 @@ public final class ExperimentReport {
                     }
                 }
                 JsonNode cost = JSON.createObjectNode().put("jvps", jvps / episodes).put("seconds", seconds / episodes);
-                byEstimator.computeIfAbsent(r.config().get(RunConfig.ESTIMATOR), k -> new ArrayList<>()).add(new JsonNode[] {s, cost});
+                byEstimator.computeIfAbsent(label(r, varied), k -> new ArrayList<>()).add(new JsonNode[] {s, cost});
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -81,7 +108,8 @@ public final class ExperimentReport {
             }
             rows.add(new Row(est, n, mean, ci / n, n > 1 ? Math.sqrt(sd / (n - 1)) : 0, loss / n, lci / n, init / n, jv / n, sec / n));
         });
-        StringBuilder md = new StringBuilder("| estimator | runs | meta-test accuracy (learned λ) | ± 95% CI | seed s.d. | meta-test loss "
+        String what = varied.isEmpty() ? "estimator" : String.join(", ", varied.stream().map(k -> k.replace("hypergrad.", "")).toList());
+        StringBuilder md = new StringBuilder("| " + what + " | runs | meta-test accuracy (learned λ) | ± 95% CI | seed s.d. | meta-test loss "
                 + "| accuracy with initial λ | JVPs / inner optimisation | s / inner optimisation |\n|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             md.append(String.format(Locale.ROOT, "| %s | %d | %.2f%% | %.2f | %.2f | %.4f ± %.4f | %.2f%% | %.1f | %.3f |%n", r.estimator(), r.runs(),
@@ -90,8 +118,8 @@ public final class ExperimentReport {
         }
         sweep.writeText("results.md", md.toString());
         if (!rows.isEmpty()) {
-            CategoryChart c = new CategoryChartBuilder().width(760).height(420).title("Meta-test accuracy by estimator (" + spec.name() + ")")
-                    .xAxisTitle("estimator").yAxisTitle("accuracy (%)").build();
+            CategoryChart c = new CategoryChartBuilder().width(760).height(420).title("Meta-test accuracy (" + spec.name() + ")")
+                    .xAxisTitle(what).yAxisTitle("accuracy (%)").build();
             c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
             List<String> names = rows.stream().map(Row::estimator).toList();
             c.addSeries("initial λ", names, rows.stream().map(r -> 100 * r.initialAccuracy()).toList());
