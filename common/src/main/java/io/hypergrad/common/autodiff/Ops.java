@@ -599,6 +599,17 @@ public final class Ops {
     /** out = x ⊕ s[c] (⊕ is + or ·), or out += x ⊕ s[c] when {@code accumulate}. */
     private static void channelKernel(double[] x, double[] s, double[] out, int outer, int ch, int inner,
                                       boolean multiply, boolean accumulate) {
+        if (inner == 1) {
+            // Dense layers' [N, C] case: run along the channel axis so the loop is long and vectorises.
+            for (int o = 0; o < outer; o++) {
+                int base = o * ch;
+                for (int c = 0; c < ch; c++) {
+                    double v = multiply ? x[base + c] * s[c] : x[base + c] + s[c];
+                    out[base + c] = accumulate ? out[base + c] + v : v;
+                }
+            }
+            return;
+        }
         int idx = 0;
         for (int o = 0; o < outer; o++) {
             for (int c = 0; c < ch; c++) {
@@ -632,6 +643,21 @@ public final class Ops {
 
     /** acc[c] += Σ g (⊙ w when non-null) over every position of channel c. */
     private static void channelSum(double[] g, double[] w, double[] acc, int outer, int ch, int inner) {
+        if (inner == 1) {
+            for (int o = 0; o < outer; o++) {
+                int base = o * ch;
+                if (w == null) {
+                    for (int c = 0; c < ch; c++) {
+                        acc[c] += g[base + c];
+                    }
+                } else {
+                    for (int c = 0; c < ch; c++) {
+                        acc[c] += g[base + c] * w[base + c];
+                    }
+                }
+            }
+            return;
+        }
         int idx = 0;
         for (int o = 0; o < outer; o++) {
             for (int c = 0; c < ch; c++) {
