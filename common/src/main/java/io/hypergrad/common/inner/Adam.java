@@ -2,7 +2,6 @@ package io.hypergrad.common.inner;
 
 import io.hypergrad.common.nn.Batch;
 import io.hypergrad.common.nn.ParamLayout;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -47,14 +46,8 @@ public final class Adam implements InnerOptimizer {
     }
 
     @Override
-    public List<HyperHook> hooks() {
-        List<HyperHook> out = new ArrayList<>();
-        for (HyperHook h : new HyperHook[] {lr, wd}) {
-            if (!h.isConstant()) {
-                out.add(h);
-            }
-        }
-        return out;
+    public List<HyperHook> settings() {
+        return List.of(lr, wd);
     }
 
     @Override

@@ -17,8 +17,13 @@ public interface InnerOptimizer {
     /** Writes the initial values of the optimiser's hyperparameters into {@code lambda[off, off + hyperSize)}. */
     void initialiseHyper(double[] lambda, int off);
 
-    /** The names of the optimiser's hyperparameter hooks that live in λ, in order. */
-    java.util.List<HyperHook> hooks();
+    /** Every hyperparameter of the optimiser as a hook, constants included, in λ order. */
+    java.util.List<HyperHook> settings();
+
+    /** The hooks that live in λ, in order. */
+    default java.util.List<HyperHook> hooks() {
+        return settings().stream().filter(h -> !h.isConstant()).toList();
+    }
 
     /** z_0 for initial weights w_0 (buffers at zero). */
     InnerState init(double[] w0);

@@ -2,7 +2,6 @@ package io.hypergrad.common.inner;
 
 import io.hypergrad.common.nn.Batch;
 import io.hypergrad.common.nn.ParamLayout;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,14 +44,8 @@ public final class Sgd implements InnerOptimizer {
     }
 
     @Override
-    public List<HyperHook> hooks() {
-        List<HyperHook> out = new ArrayList<>();
-        for (HyperHook h : new HyperHook[] {lr, wd, momentum}) {
-            if (h != null && !h.isConstant()) {
-                out.add(h);
-            }
-        }
-        return out;
+    public List<HyperHook> settings() {
+        return momentum == null ? List.of(lr, wd) : List.of(lr, wd, momentum);
     }
 
     @Override

@@ -22,6 +22,14 @@ public final class BatchNorm implements Layer {
         this.eps = eps;
     }
 
+    public int channels() {
+        return channels;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
     @Override
     public List<ParamSpec> params() {
         return List.of(new ParamSpec("gamma", new int[] {channels}, Init.ONES, 1),

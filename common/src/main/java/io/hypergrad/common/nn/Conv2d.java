@@ -28,6 +28,26 @@ public final class Conv2d implements Layer {
         return new Conv2d(in, out, 3, 1, 1);
     }
 
+    public int in() {
+        return in;
+    }
+
+    public int out() {
+        return out;
+    }
+
+    public int kernel() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int padding() {
+        return padding;
+    }
+
     @Override
     public List<ParamSpec> params() {
         int fanIn = in * kernel * kernel;

@@ -7,7 +7,8 @@ import java.util.List;
 
 /** Parameter-free spatial layers: max- and average-pooling, and flattening to [N, features]. */
 public final class Pool implements Layer {
-    private enum Kind { MAX, AVG, FLATTEN }
+    /** What the layer does. */
+    public enum Kind { MAX, AVG, FLATTEN }
 
     private final Kind kind;
     private final int size;
@@ -30,6 +31,15 @@ public final class Pool implements Layer {
     /** [N, …] → [N, rest]. */
     public static Pool flatten() {
         return new Pool(Kind.FLATTEN, 0);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The pooling window (and stride); 0 for flatten. */
+    public int size() {
+        return size;
     }
 
     @Override

@@ -107,4 +107,13 @@ public final class ClassificationProblem implements MetaProblem {
         }
         return new Evaluation(loss.item(), correct / (double) n);
     }
+
+    @Override
+    public LearnedNetwork learnedNetwork(double[] lambda, double[] w, long seed) {
+        ParamLayout layout = model.layout();
+        return new LearnedNetwork(name + ": the network with the meta-learned λ layers and φ", model, layout, w,
+                java.util.Arrays.copyOf(lambda, layout.size(Role.HYPER)), LearnedNetwork.Output.SOFTMAX_CLASSES,
+                LearnedNetwork.optimizerSettings(newOptimizer(), layout, lambda),
+                task(seed, Split.META_TEST, 0, 0).trainBatch(1));
+    }
 }

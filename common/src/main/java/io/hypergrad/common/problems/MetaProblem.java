@@ -42,4 +42,14 @@ public interface MetaProblem {
 
     /** Loss and accuracy of the model (w, λ) on a batch. */
     Evaluation evaluate(double[] w, double[] lambdaModel, Batch batch);
+
+    /**
+     * The network a run has learned, for hand-off to other frameworks: λ's layers with the given inner
+     * weights (φ, or the weights an episode has reached) and the optimiser settings of the trainable layers.
+     *
+     * @param lambda the full λ
+     * @param w      the inner weights to export
+     * @param seed   the run's seed (picks the calibration batch from a meta-test task)
+     */
+    LearnedNetwork learnedNetwork(double[] lambda, double[] w, long seed);
 }

@@ -114,4 +114,24 @@ public final class MetaWeightNet implements MetaProblem {
         Tape tape = new Tape();
         return ClassificationProblem.accuracy(classifier, layout.bind(tape, w, null, lambdaModel), tape, batch);
     }
+
+    /**
+     * The meta-learned weighting network (per-example loss → weight, before the floor at {@link #FLOOR}):
+     * it is the λ of this problem; the classifier is only ever trained inside episodes.
+     */
+    /** Per-example losses from 0 to 5 (cross-entropy of 10 classes starts near ln 10 ≈ 2.3): the weighting net's inputs. */
+    private static Batch lossGrid() {
+        double[] x = new double[64];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 5.0 * i / (x.length - 1);
+        }
+        return new Batch(x, new int[] {1}, null, null);
+    }
+
+    @Override
+    public LearnedNetwork learnedNetwork(double[] lambda, double[] w, long seed) {
+        return new LearnedNetwork("mwn-fashion: the Meta-Weight-Net weighting network (loss → example weight, floored at " + FLOOR + " when used)",
+                weighting, layout, new double[0], java.util.Arrays.copyOf(lambda, layout.size(Role.HYPER)),
+                LearnedNetwork.Output.REGRESSION, java.util.Map.of(), lossGrid());
+    }
 }

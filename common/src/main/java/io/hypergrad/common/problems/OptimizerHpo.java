@@ -135,4 +135,13 @@ public final class OptimizerHpo implements MetaProblem {
         io.hypergrad.common.autodiff.Tape tape = new io.hypergrad.common.autodiff.Tape();
         return ClassificationProblem.accuracy(model, model.layout().bind(tape, w, null, lambdaModel), tape, batch);
     }
+
+    @Override
+    public LearnedNetwork learnedNetwork(double[] lambda, double[] w, long seed) {
+        ParamLayout layout = model.layout();
+        return new LearnedNetwork("opt-hpo-fashion: the MLP with the given weights and the tuned per-layer learning rates and weight decays", model, layout, w,
+                java.util.Arrays.copyOf(lambda, layout.size(Role.HYPER)), LearnedNetwork.Output.SOFTMAX_CLASSES,
+                LearnedNetwork.optimizerSettings(newOptimizer(), layout, lambda),
+                task(seed, Split.META_TEST, 0, 0).trainBatch(1));
+    }
 }

@@ -123,4 +123,13 @@ public final class Sinusoid implements MetaProblem {
         Var loss = valObjective().loss(tape, model.layout().bind(tape, w, null, lambdaModel), batch);
         return new Evaluation(loss.item(), Double.NaN);
     }
+
+    @Override
+    public LearnedNetwork learnedNetwork(double[] lambda, double[] w, long seed) {
+        ParamLayout layout = model.layout();
+        return new LearnedNetwork("sinusoid: the MLP with the meta-learned body (λ) and head initialisation φ", model, layout, w,
+                java.util.Arrays.copyOf(lambda, layout.size(Role.HYPER)), LearnedNetwork.Output.REGRESSION,
+                LearnedNetwork.optimizerSettings(newOptimizer(), layout, lambda),
+                task(seed, Split.META_TEST, 0, 0).trainBatch(1));
+    }
 }

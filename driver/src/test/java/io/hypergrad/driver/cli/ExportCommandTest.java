@@ -1,0 +1,71 @@
+package io.hypergrad.driver.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hypergrad.common.config.RunConfig;
+import io.hypergrad.common.problems.LearnedNetwork;
+import io.hypergrad.common.problems.ProblemFactory;
+import io.hypergrad.driver.checkpoint.CheckpointStore;
+import io.hypergrad.driver.checkpoint.DriverState;
+import io.hypergrad.driver.export.Dl4jExport;
+import io.hypergrad.driver.output.RunFolder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code export RUNDIR --format dl4j [--fit]} on a finished run, and its refusals. */
+class ExportCommandTest {
+    @TempDir
+    Path tmp;
+
+    private Path sinusoidRun() {
+        Path run = tmp.resolve("run");
+        HypergradientCommandTest.Out r = HypergradientCommandTest.run("run", "-", "--master", "local[2]", "--out", run.toString(),
+                "--set", "problem=sinusoid", "--set", "rounds=3", "--set", "metaBatch=2", "--set", "model.width=16",
+                "--set", "model.depth=2", "--set", "inner.steps=5", "--set", "inner.lr=0.05", "--set", "eval.every=0",
+                "--set", "eval.testTasks=4", "--set", "estimator=one-step");
+        assertEquals(0, r.code(), r.stderr());
+        return run;
+    }
+
+    @Test
+    void writesAZipThatLoadsBackAndComputesTheLearnedNetworkThenFitsItOnSpark() throws Exception {
+        Path run = sinusoidRun();
+        HypergradientCommandTest.Out r = HypergradientCommandTest.run("export", run.toString(), "--fit", "--master", "local[2]",
+                "--epochs", "20");
+        assertEquals(0, r.code(), r.stderr());
+        RunFolder folder = new RunFolder(run.toString(), new org.apache.hadoop.conf.Configuration());
+        DriverState state = new CheckpointStore(folder).loadNewest().orElseThrow();
+        RunConfig config = RunConfig.parse(folder.readText("config.conf"));
+        LearnedNetwork net = ProblemFactory.create(config).learnedNetwork(state.lambda, state.phi, config.get(RunConfig.SEED));
+        MultiLayerNetwork back = Dl4jExport.unzip(Files.readAllBytes(run.resolve("export/model-dl4j.zip")));
+        assertTrue(Dl4jExport.maxDifference(net, back, net.calibration()) <= ExportCommand.MAX_DIFFERENCE);
+
+        JsonNode meta = HypergradientCommandTest.JSON.readTree(run.resolve("export/model-dl4j.json").toFile());
+        assertEquals(CheckpointStore.fingerprint(state.lambda), meta.get("lambdaSha256").asText());
+        assertEquals("λ (frozen)", meta.get("layers").get(0).get("role").asText());
+        assertEquals(0.05, meta.get("layers").get(2).get("learningRate").asDouble(), 0.0);
+        // the head (17 weights) can fit 10 shots better than it generalises, so the fit is checked on what it optimises
+        JsonNode loss = meta.get("fit").get("trainingLoss");
+        assertTrue(loss.get(1).asDouble() < 0.9 * loss.get(0).asDouble(), "the fit lowers the task's training loss: " + loss);
+        MultiLayerNetwork fitted = Dl4jExport.unzip(Files.readAllBytes(run.resolve("export/model-dl4j-fit.zip")));
+        assertFalse(fitted.params().equals(back.params()), "the fitted network's weights moved");
+        assertTrue(r.stdout().contains("parameter averaging"), r.stdout());
+    }
+
+    @Test
+    void refusesWhatIsNotARunFolderAndUnknownFormats() {
+        HypergradientCommandTest.Out none = HypergradientCommandTest.run("export", tmp.resolve("nothing").toString());
+        assertEquals(ExitCode.USAGE, none.code());
+        assertTrue(none.stderr().contains("is not a run folder"), none.stderr());
+        HypergradientCommandTest.Out format = HypergradientCommandTest.run("export", tmp.toString(), "--format", "onnx");
+        assertEquals(ExitCode.USAGE, format.code());
+        assertTrue(format.stderr().contains("only dl4j"), format.stderr());
+        assertFalse(Files.exists(tmp.resolve("nothing/export")), "nothing written");
+    }
+}
