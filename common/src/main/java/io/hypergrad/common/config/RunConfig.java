@@ -187,6 +187,24 @@ public final class RunConfig implements Serializable {
         return sb.toString();
     }
 
+    /** Keys that say where data lives, how often to evaluate or checkpoint: not part of a run's identity. */
+    private static final Set<Key<?>> INCIDENTAL = Set.of(DATA_DIR, EVAL_EVERY, EVAL_TASKS, TEST_TASKS, CHECKPOINT_EVERY);
+
+    /**
+     * The run-defining keys with their values in force, one {@code key = value} line each: two configs
+     * with the same identity produce the same λ, so a checkpoint written under one may resume the other.
+     */
+    public String identity() {
+        StringBuilder sb = new StringBuilder();
+        for (Key<?> k : KEYS) {
+            if (!INCIDENTAL.contains(k)) {
+                Object v = get(k);
+                sb.append(k.path()).append(" = ").append(v instanceof String ? "\"" + v + "\"" : v).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
     private Config config() {
         if (config == null) {
             config = ConfigFactory.parseString(hocon);

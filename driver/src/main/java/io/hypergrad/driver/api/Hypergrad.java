@@ -135,7 +135,7 @@ public final class Hypergrad {
         CompletableFuture<Result> f = CompletableFuture.supplyAsync(() -> {
             sc.setJobGroup(group, "hypergrad run " + dir, true);
             Map<String, Object> summary = loop[0].run(true, -1);
-            return new Result(List.copyOf(history), summary, folder.uri(), RoundLoop.lambdaOf(folder));
+            return new Result(List.copyOf(history), summary, folder.uri(), RoundLoop.lambdaOf(folder, config));
         }, runner());
         return new Handle(f, sc, group, loop);
     }

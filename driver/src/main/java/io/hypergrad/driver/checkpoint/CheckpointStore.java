@@ -1,25 +1,20 @@
 package io.hypergrad.driver.checkpoint;
 
+import io.hypergrad.common.config.RunConfig;
+import io.hypergrad.driver.checkpoint.CheckpointCodec.InvalidCheckpointException;
 import io.hypergrad.driver.output.RunFolder;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * Checkpoints in {@code checkpoints/} of a run folder: {@code round-NNNNNNNN.ckpt}, each a 32-byte
- * SHA-256 of the payload followed by the serialised {@link DriverState}, written atomically. Loading
- * takes the newest checkpoint whose checksum holds, so a corrupt or truncated newest file falls back to
- * the one before. The last {@link #KEEP} are kept.
+ * Checkpoints in {@code checkpoints/} of a run folder: {@code round-NNNNNNNN.ckpt} in the
+ * {@link CheckpointCodec} format, each written atomically under its own name, so a new checkpoint never
+ * replaces the last good one in place. Loading takes the newest checkpoint that decodes and was written
+ * under this run's config identity; a torn, corrupt or foreign newer one is reported and skipped. The last
+ * {@link #KEEP} are kept.
  */
 public final class CheckpointStore {
     /** How many checkpoints are kept. */
@@ -28,73 +23,85 @@ public final class CheckpointStore {
     private static final Logger LOG = Logger.getLogger(CheckpointStore.class.getName());
 
     private final RunFolder folder;
+    private final String identity;
+    private final List<String> rejected = new ArrayList<>();
 
-    public CheckpointStore(RunFolder folder) {
+    /** A store for the run of this config (its {@link RunConfig#identity()} is written into and checked against every checkpoint). */
+    public CheckpointStore(RunFolder folder, RunConfig config) {
         this.folder = folder;
+        this.identity = config.identity();
     }
 
-    /** Writes the state as the checkpoint after {@code state.round − 1} rounds, then prunes old ones. */
+    /** Writes the state as the checkpoint after {@code state.round} rounds, then prunes old ones. */
     public void save(DriverState state) {
-        byte[] payload = serialise(state);
-        byte[] file = new byte[32 + payload.length];
-        System.arraycopy(sha256(payload), 0, file, 0, 32);
-        System.arraycopy(payload, 0, file, 32, payload.length);
-        folder.writeAtomically(DIR + "/" + String.format("round-%08d.ckpt", state.round), file);
-        List<String> all = folder.list(DIR);
+        folder.writeAtomically(DIR + "/" + String.format("round-%08d.ckpt", state.round), CheckpointCodec.encode(identity, state));
+        List<String> all = checkpointFiles();
         for (int i = 0; i + KEEP < all.size(); i++) {
             folder.delete(DIR + "/" + all.get(i));
         }
     }
 
-    /** The newest valid checkpoint, if any; invalid ones are reported and skipped. */
+    /**
+     * The newest valid checkpoint, if any; invalid ones are reported (logged and kept in {@link #rejected()})
+     * and skipped.
+     *
+     * @throws IllegalStateException when checkpoints exist but none is valid (so that a resume never starts
+     *                               afresh over them)
+     */
     public Optional<DriverState> loadNewest() {
-        List<String> all = folder.list(DIR);
+        rejected.clear();
+        List<String> all = checkpointFiles();
         for (int i = all.size() - 1; i >= 0; i--) {
             String name = all.get(i);
-            if (!name.endsWith(".ckpt")) {
-                continue;
-            }
-            byte[] file = folder.read(DIR + "/" + name);
-            if (file.length > 32) {
-                byte[] payload = Arrays.copyOfRange(file, 32, file.length);
-                if (Arrays.equals(sha256(payload), Arrays.copyOf(file, 32))) {
-                    try {
-                        return Optional.of(deserialise(payload));
-                    } catch (RuntimeException e) {
-                        LOG.warning("checkpoint " + name + " does not deserialise (" + e.getMessage() + "); trying the previous one");
-                        continue;
-                    }
+            try {
+                CheckpointCodec.Decoded d = CheckpointCodec.decode(folder.read(DIR + "/" + name));
+                if (!d.config().equals(identity)) {
+                    throw new InvalidCheckpointException("written by another config (" + difference(d.config(), identity) + ")");
                 }
+                if (!rejected.isEmpty()) {
+                    LOG.warning("using checkpoint " + name + " after skipping: " + String.join("; ", rejected));
+                }
+                return Optional.of(d.state());
+            } catch (InvalidCheckpointException | java.io.UncheckedIOException e) {
+                String why = name + ": " + e.getMessage();
+                rejected.add(why);
+                LOG.warning("checkpoint " + why + "; trying the previous one");
             }
-            LOG.warning("checkpoint " + name + " fails its checksum; trying the previous one");
+        }
+        if (!all.isEmpty()) {
+            throw new IllegalStateException("no valid checkpoint in " + folder.pathOf(DIR) + " (" + String.join("; ", rejected)
+                    + "); move the folder away to start afresh");
         }
         return Optional.empty();
     }
 
-    static byte[] serialise(DriverState s) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(s);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+    /** Why the checkpoints newer than the one {@link #loadNewest()} returned were skipped. */
+    public List<String> rejected() {
+        return List.copyOf(rejected);
     }
 
-    static DriverState deserialise(byte[] payload) {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(payload))) {
-            return (DriverState) in.readObject();
-        } catch (IOException | ClassNotFoundException e) {
-            throw new IllegalStateException(e.getMessage(), e);
+    private List<String> checkpointFiles() {
+        List<String> names = new ArrayList<>();
+        for (String n : folder.list(DIR)) {
+            if (n.matches("round-\\d{8}\\.ckpt")) {
+                names.add(n);
+            }
         }
+        return names;
     }
 
-    static byte[] sha256(byte[] b) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(b);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /** The first key whose value differs, as "key: A there, B here". */
+    private static String difference(String there, String here) {
+        List<String> a = CheckpointCodec.lines(there);
+        List<String> b = CheckpointCodec.lines(here);
+        for (String line : a) {
+            if (!b.contains(line)) {
+                String key = line.contains(" = ") ? line.substring(0, line.indexOf(" = ")) : line;
+                String now = b.stream().filter(l -> l.startsWith(key + " = ")).findFirst().map(l -> l.substring(key.length() + 3)).orElse("unset");
+                return key + ": " + line.substring(Math.min(line.length(), key.length() + 3)) + " there, " + now + " here";
+            }
         }
+        return "its keys differ";
     }
 
     /** SHA-256 of λ's IEEE-754 bits in order (big-endian): the run's determinism fingerprint. */
@@ -104,7 +111,7 @@ public final class CheckpointStore {
             buf.putLong(Double.doubleToRawLongBits(v));
         }
         StringBuilder sb = new StringBuilder();
-        for (byte x : sha256(buf.array())) {
+        for (byte x : CheckpointCodec.sha256(buf.array())) {
             sb.append(String.format("%02x", x));
         }
         return sb.toString();

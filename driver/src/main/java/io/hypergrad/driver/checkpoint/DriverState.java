@@ -1,14 +1,12 @@
 package io.hypergrad.driver.checkpoint;
 
-import java.io.Serializable;
 
 /**
  * Everything the driver needs to continue a run: the next round, λ, φ, θ, the outer optimiser's state,
  * and the metrics lines written so far. Random streams need no position: every draw is keyed by
  * (seed, round, task, step), so the next round's numbers follow from {@link #round} alone.
  */
-public final class DriverState implements Serializable {
-    private static final long serialVersionUID = 1L;
+public final class DriverState {
 
     /** The next round to run (0-based). */
     public int round;

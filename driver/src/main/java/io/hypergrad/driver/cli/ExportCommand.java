@@ -74,7 +74,7 @@ class ExportCommand implements Callable<Integer> {
             throw new ConfigException(dir + " is not a run folder (no config.conf)");
         }
         RunConfig config = RunConfig.parse(run.readText("config.conf"));
-        DriverState state = new CheckpointStore(run).loadNewest()
+        DriverState state = new CheckpointStore(run, config).loadNewest()
                 .orElseThrow(() -> new ConfigException(dir + " has no valid checkpoint to export"));
         MetaProblem problem = ProblemFactory.create(config);
         long seed = config.get(RunConfig.SEED);

@@ -49,7 +49,7 @@ public final class RoundLoop {
         this.config = config;
         this.folder = folder;
         this.listener = listener;
-        this.checkpoints = new CheckpointStore(folder);
+        this.checkpoints = new CheckpointStore(folder, config);
     }
 
     /**
@@ -160,8 +160,8 @@ public final class RoundLoop {
     }
 
     /** λ from the newest valid checkpoint of a run folder (the learned λ of a finished run). */
-    public static double[] lambdaOf(RunFolder folder) {
-        return new CheckpointStore(folder).loadNewest()
+    public static double[] lambdaOf(RunFolder folder, RunConfig config) {
+        return new CheckpointStore(folder, config).loadNewest()
                 .orElseThrow(() -> new IllegalStateException("no valid checkpoint in " + folder.uri())).lambda.clone();
     }
 

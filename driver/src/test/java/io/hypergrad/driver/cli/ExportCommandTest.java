@@ -40,7 +40,7 @@ class ExportCommandTest {
                 "--epochs", "20");
         assertEquals(0, r.code(), r.stderr());
         RunFolder folder = new RunFolder(run.toString(), new org.apache.hadoop.conf.Configuration());
-        DriverState state = new CheckpointStore(folder).loadNewest().orElseThrow();
+        DriverState state = new CheckpointStore(folder, io.hypergrad.common.config.RunConfig.parse(folder.readText("config.conf"))).loadNewest().orElseThrow();
         RunConfig config = RunConfig.parse(folder.readText("config.conf"));
         LearnedNetwork net = ProblemFactory.create(config).learnedNetwork(state.lambda, state.phi, config.get(RunConfig.SEED));
         MultiLayerNetwork back = Dl4jExport.unzip(Files.readAllBytes(run.resolve("export/model-dl4j.zip")));
