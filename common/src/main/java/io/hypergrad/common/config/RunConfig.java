@@ -69,8 +69,11 @@ public final class RunConfig implements Serializable {
             "meta-validation tasks per evaluation");
     public static final Key<Integer> TEST_TASKS = Key.intKey("hypergrad.eval.testTasks", 100, 0, 1_000_000,
             "meta-test tasks at the end (0 = none)");
-    public static final Key<String> NON_FINITE = Key.choiceKey("hypergrad.nonFinite", "fail", List.of("fail", "skip", "clip"),
-            "what a NaN/Inf hypergradient does: fail the run, skip the outer step, or zero the bad entries");
+    public static final Key<String> NON_FINITE = Key.choiceKey("hypergrad.nonFinite", "fail", List.of("fail", "skip-task", "clip"),
+            "what a task whose inner loop hits NaN/Inf (loss, update, HVP, hypergradient) or diverges does: fail the run "
+                    + "naming task, round and step; skip the task this round; or keep its estimates up to the fault (zeros after)");
+    public static final Key<Double> DIVERGENCE = Key.doubleKey("hypergrad.inner.divergence", 1e6, 1, 1e300,
+            "an inner loop diverges when its training loss exceeds this × max(1, its first loss); handled as hypergrad.nonFinite says");
     public static final Key<Integer> CHECKPOINT_EVERY = Key.intKey("hypergrad.checkpoint.every", 1, 1, 10_000_000,
             "write a checkpoint every this many rounds");
     public static final Key<Integer> KOOPMAN_DELAYS = Key.intKey("hypergrad.koopman.delays", 0, 0, 10_000,
@@ -104,7 +107,7 @@ public final class RunConfig implements Serializable {
     public static final List<Key<?>> KEYS = List.of(PROBLEM, SEED, ROUNDS, META_BATCH, PARTITIONS, ESTIMATOR, AGGREGATOR,
             INNER_STEPS, INNER_WINDOW, INNER_LR, INNER_MOMENTUM, INNER_BATCH, OUTER_OPTIMIZER, OUTER_LR, OUTER_MOMENTUM, OUTER_SCHEDULE,
             OUTER_CLIP, REPTILE_STEP, THETA_MODE, THETA_VALUE, THETA_REFIT_EVERY, EVAL_EVERY, EVAL_TASKS, TEST_TASKS,
-            NON_FINITE, CHECKPOINT_EVERY, KOOPMAN_DELAYS, KOOPMAN_ENERGY, KOOPMAN_FLOOR, KOOPMAN_TOLERANCE, KOOPMAN_HORIZON, DATA_DIR,
+            NON_FINITE, DIVERGENCE, CHECKPOINT_EVERY, KOOPMAN_DELAYS, KOOPMAN_ENERGY, KOOPMAN_FLOOR, KOOPMAN_TOLERANCE, KOOPMAN_HORIZON, DATA_DIR,
             MODEL_WIDTH, MODEL_DEPTH, TASK_SHOTS, TASK_QUERIES, TASK_WAYS, TASK_CORRUPTION, INNER_WEIGHT_DECAY);
 
     private final String hocon;

@@ -19,7 +19,12 @@ public final class Episode {
      * @param state      z after the last step
      * @param trajectory the online estimates of each step (empty for offline estimators)
      */
-    public record Window(InnerState state, List<double[]> trajectory) {}
+    public record Window(InnerState state, List<double[]> trajectory, EpisodeFault fault) {
+        /** A window that ran to its end. */
+        public Window(InnerState state, List<double[]> trajectory) {
+            this(state, trajectory, null);
+        }
+    }
 
     /**
      * Runs steps t = z.step+1 … z.step+steps, with D_t = {@code batches.apply(t)} (1-based), feeding the
@@ -39,6 +44,62 @@ public final class Episode {
             cur = next;
         }
         return new Window(cur, trajectory);
+    }
+
+    /**
+     * As {@link #run}, but checks every step and stops at the first fault: a non-finite training loss,
+     * inner update or hypergradient estimate, or a training loss above {@code divergence} × max(1, the
+     * window's first loss). The window then holds the last good state, the estimates before the fault and
+     * the fault; the caller's policy decides what the task contributes.
+     *
+     * @param divergence the divergence factor (∞ turns the explosion check off; non-finite checks stay)
+     */
+    public static Window runGuarded(Bilevel problem, double[] lambda, InnerState z, int steps, IntFunction<Batch> batches,
+                                    HypergradientEstimator estimator, double divergence) {
+        List<double[]> trajectory = new ArrayList<>();
+        InnerState cur = z;
+        double bound = Double.NaN;
+        for (int k = 0; k < steps; k++) {
+            int step = cur.step + 1;
+            Batch b = batches.apply(step);
+            InnerState next = problem.optimizer().update(cur, lambda, b, problem.train());
+            double loss = problem.train().lastLoss();
+            if (!Double.isFinite(loss)) {
+                return new Window(cur, trajectory, new EpisodeFault(step, EpisodeFault.NON_FINITE_LOSS, loss));
+            }
+            if (Double.isNaN(bound)) {
+                bound = divergence * Math.max(1.0, Math.abs(loss));
+            } else if (loss > bound) {
+                return new Window(cur, trajectory, new EpisodeFault(step, EpisodeFault.DIVERGED, loss));
+            }
+            int bad = firstNonFinite(next.w);
+            if (bad >= 0) {
+                return new Window(cur, trajectory, new EpisodeFault(step, EpisodeFault.NON_FINITE_UPDATE, next.w[bad]));
+            }
+            double[] h = estimator.observe(cur, b, next);
+            if (h != null && io.hypergrad.common.inner.FaultInjection.armed() == io.hypergrad.common.inner.FaultInjection.Kind.HYPERGRADIENT) {
+                h[0] = Double.NaN;
+            }
+            if (h != null) {
+                bad = firstNonFinite(h);
+                if (bad >= 0) {
+                    return new Window(cur, trajectory, new EpisodeFault(step, EpisodeFault.NON_FINITE_HYPERGRADIENT, h[bad]));
+                }
+                trajectory.add(h);
+            }
+            cur = next;
+        }
+        return new Window(cur, trajectory);
+    }
+
+    /** The index of the first NaN or ±∞, or −1. */
+    public static int firstNonFinite(double[] a) {
+        for (int i = 0; i < a.length; i++) {
+            if (!Double.isFinite(a[i])) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -67,7 +67,13 @@ public final class Loss {
         } else {
             gradients++;
         }
+        FaultInjection.apply(result, u != null || uLambda != null);
         return result;
+    }
+
+    /** The loss of the last sweep (the inner update's, right after an update). */
+    public double lastLoss() {
+        return result.loss;
     }
 
     /** The loss alone (a forward pass). */

@@ -34,7 +34,17 @@ public final class CheckpointStore {
 
     /** Writes the state as the checkpoint after {@code state.round} rounds, then prunes old ones. */
     public void save(DriverState state) {
-        folder.writeAtomically(DIR + "/" + String.format("round-%08d.ckpt", state.round), CheckpointCodec.encode(identity, state));
+        save(state.round, encode(state));
+    }
+
+    /** The state as checkpoint bytes: a snapshot that later changes to the state do not touch. */
+    public byte[] encode(DriverState state) {
+        return CheckpointCodec.encode(identity, state);
+    }
+
+    /** Writes a snapshot from {@link #encode} as the checkpoint after {@code round} rounds, then prunes old ones. */
+    public void save(int round, byte[] snapshot) {
+        folder.writeAtomically(DIR + "/" + name(round), snapshot);
         List<String> all = checkpointFiles();
         for (int i = 0; i + KEEP < all.size(); i++) {
             folder.delete(DIR + "/" + all.get(i));
@@ -78,6 +88,16 @@ public final class CheckpointStore {
     /** Why the checkpoints newer than the one {@link #loadNewest()} returned were skipped. */
     public List<String> rejected() {
         return List.copyOf(rejected);
+    }
+
+    /** The file name of the checkpoint after {@code round} rounds. */
+    public static String name(int round) {
+        return String.format("round-%08d.ckpt", round);
+    }
+
+    /** Where the checkpoint after {@code round} rounds lives. */
+    public String pathOf(int round) {
+        return folder.pathOf(DIR + "/" + name(round));
     }
 
     private List<String> checkpointFiles() {

@@ -44,7 +44,7 @@ final class OuterStep {
         OuterOptimizer chained = clip > 0 ? Transforms.chain(Transforms.clipByGlobalNorm(clip), base) : base;
         Blocks blocks = blocks(problem);
         this.optimizer = switch (c.get(RunConfig.NON_FINITE)) {
-            case "skip" -> Transforms.guard(chained, blocks, NonFinitePolicy.SKIP);
+            case "skip-task" -> Transforms.guard(chained, blocks, NonFinitePolicy.SKIP);
             // "clip" zeroes non-finite entries: NaN and ±∞ become 0.
             case "clip" -> Transforms.guardClipping(chained, blocks, 0.0);
             default -> Transforms.guard(chained, blocks, NonFinitePolicy.FAIL);
@@ -76,7 +76,7 @@ final class OuterStep {
             state = u.state();
         } catch (NonFiniteException e) {
             throw new RunFailedException("round " + (round + 1) + ": " + e.getMessage()
-                    + " (hypergrad.nonFinite = fail; set skip or clip to go on)", e);
+                    + " (hypergrad.nonFinite = fail; set skip-task or clip to go on)", e);
         }
     }
 

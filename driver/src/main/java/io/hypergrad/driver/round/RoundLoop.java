@@ -71,7 +71,9 @@ public final class RoundLoop {
         MetaProblem problem = ProblemCache.get(config);
         long seed = config.get(RunConfig.SEED);
         int rounds = config.get(RunConfig.ROUNDS);
-        DriverState st = resume ? checkpoints.loadNewest().orElseGet(() -> fresh(problem, seed)) : fresh(problem, seed);
+        java.util.Optional<DriverState> resumed = resume ? checkpoints.loadNewest() : java.util.Optional.empty();
+        DriverState st = resumed.orElseGet(() -> fresh(problem, seed));
+        int lastSaved = resumed.isPresent() ? st.round : -1;
         if (resume && st.round > 0) {
             LOG.info("resuming at round " + st.round + " of " + rounds);
         }
@@ -94,16 +96,25 @@ public final class RoundLoop {
             }
             long t0 = System.nanoTime();
             Map<String, Object> m = new LinkedHashMap<>();
-            refitThetaIfDue(st, r, rounds, m);
-            PartialResult total = runEpisodes(st, Split.META_TRAIN, r, config.get(RunConfig.META_BATCH),
-                    String.format("round %d/%d · %d episodes · %s", r + 1, rounds, config.get(RunConfig.META_BATCH),
-                            config.get(RunConfig.ESTIMATOR)));
-            int h = st.lambda.length;
-            double[] mean = total.trajectory.clone();
-            for (int i = 0; i < mean.length; i++) {
-                mean[i] /= total.episodes;
+            // The state as the round found it: written as the last good checkpoint if the round fails
+            // (when the checkpoint on disk is older, i.e. checkpoint.every > 1 or nothing saved yet).
+            byte[] roundStart = lastSaved == r ? null : checkpoints.encode(st);
+            PartialResult total;
+            double hypergradNorm;
+            try {
+                refitThetaIfDue(st, r, rounds, m);
+                total = runEpisodes(st, Split.META_TRAIN, r, config.get(RunConfig.META_BATCH),
+                        String.format("round %d/%d · %d episodes · %s", r + 1, rounds, config.get(RunConfig.META_BATCH),
+                                config.get(RunConfig.ESTIMATOR)));
+                reportFaults(total, r, m);
+                hypergradNorm = total.episodes == 0 ? 0.0 : outerSteps(mean(total), total.rows, st.lambda.length, st, outer, r, m);
+            } catch (RunFailedException e) {
+                if (roundStart != null) {
+                    checkpoints.save(r, roundStart);
+                }
+                throw new RunFailedException(e.getMessage() + "; the last good checkpoint (after round " + r + ") is "
+                        + checkpoints.pathOf(r) + ": fix the cause and run again with --resume", e.getCause());
             }
-            double hypergradNorm = outerSteps(mean, total.rows, h, st, outer, r, m);
             reptile(st, total);
             carryEpisodes(st, total, r);
             st.episodes += total.ended;
@@ -114,9 +125,10 @@ public final class RoundLoop {
 
             m.put("round", r + 1);
             m.put("episodes", total.episodes);
-            m.put("trainLoss", total.trainLoss / total.episodes);
-            m.put("valLoss", total.valLoss / total.episodes);
-            m.put("valAccuracy", total.valAccuracy / total.episodes);
+            // A round whose every task was skipped has no losses to average (null, not NaN, in the JSON).
+            m.put("trainLoss", total.episodes == 0 ? null : total.trainLoss / total.episodes);
+            m.put("valLoss", total.episodes == 0 ? null : total.valLoss / total.episodes);
+            m.put("valAccuracy", total.episodes == 0 ? null : total.valAccuracy / total.episodes);
             m.put("hypergradNorm", hypergradNorm);
             m.put("lambdaNorm", norm(st.lambda));
             m.put("theta", st.theta);
@@ -138,6 +150,7 @@ public final class RoundLoop {
             folder.writeText("metrics.jsonl", String.join("\n", st.metricsLines) + "\n");
             if (st.round % config.get(RunConfig.CHECKPOINT_EVERY) == 0 || st.round == rounds) {
                 checkpoints.save(st);
+                lastSaved = st.round;
             }
             done++;
             double elapsed = (System.nanoTime() - started) / 1e9;
@@ -147,6 +160,36 @@ public final class RoundLoop {
         folder.writeText("summary.json", toJson(summary) + "\n");
         listener.onFinish(summary);
         return summary;
+    }
+
+    /** The mean over the round's summed episodes of their trajectories. */
+    private static double[] mean(PartialResult total) {
+        double[] mean = total.trajectory.clone();
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] /= total.episodes;
+        }
+        return mean;
+    }
+
+    /**
+     * Faulted tasks (non-finite values, diverging inner loops) go into the round's metrics and the log;
+     * under {@code hypergrad.nonFinite = fail} they fail the run, naming round, task and step.
+     */
+    private void reportFaults(PartialResult total, int round, Map<String, Object> m) {
+        m.put("faultedTasks", total.faultedTasks);
+        m.put("skippedTasks", total.skippedTasks);
+        if (total.faultedTasks == 0) {
+            return;
+        }
+        m.put("faults", List.of(total.faults));
+        String what = "round " + (round + 1) + ": " + String.join("; ", total.faults)
+                + (total.faultedTasks > total.faults.length ? " and " + (total.faultedTasks - total.faults.length) + " more" : "");
+        String policy = config.get(RunConfig.NON_FINITE);
+        if (policy.equals("fail")) {
+            throw new RunFailedException(what + " (hypergrad.nonFinite = fail; set skip-task or clip to go on)");
+        }
+        LOG.warning(what + " (hypergrad.nonFinite = " + policy + ": " + (policy.equals("clip")
+                ? "estimates up to the fault kept" : total.skippedTasks + " task(s) left out of this round") + ")");
     }
 
     /** Outer steps each round takes: one per trajectory row under replay, else one. */
@@ -377,11 +420,29 @@ public final class RoundLoop {
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    /**
+     * What failed: the executor's {@link io.hypergrad.workers.episode.EpisodeFailedException} (which names the
+     * task) when it crossed the wire, else the root cause; with Spark's attempt count when it gave up.
+     */
+    static String rootMessage(Throwable e) {
         Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
+        String message = null;
+        String attempts = "";
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            java.util.regex.Matcher n = java.util.regex.Pattern.compile("failed (\\d+) times").matcher(String.valueOf(c.getMessage()));
+            if (attempts.isEmpty() && n.find()) {
+                attempts = " (Spark gave up after " + n.group(1) + " attempts)";
+            }
+            if (message == null && c instanceof io.hypergrad.workers.episode.EpisodeFailedException) {
+                message = c.getMessage();
+            }
+            t = c;
         }
-        return t.getClass().getSimpleName() + ": " + t.getMessage();
+        if (message == null) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(task \\d+ of round \\d+ \\([a-z-]+\\) failed: [^\\n]*)")
+                    .matcher(String.valueOf(e.getMessage()));
+            message = m.find() ? m.group(1) : t.getClass().getSimpleName() + ": " + t.getMessage();
+        }
+        return message + attempts;
     }
 }

@@ -19,6 +19,10 @@ public final class EpisodeResult {
     /** θ-refit samples (refit rounds only). */
     public double[] thetaX = new double[0];
     public double[] thetaY = new double[0];
+    /** Why the inner loop stopped early (non-finite value or divergence), or null. */
+    public io.hypergrad.common.hypergrad.EpisodeFault fault;
+    /** Whether the task is left out of the sums (a fault under fail or skip-task). */
+    public boolean excluded;
     /** The state after this window when the episode continues, else null. */
     public io.hypergrad.common.inner.InnerState state;
 }

@@ -3,6 +3,8 @@ package io.hypergrad.workers.episode;
 import io.hypergrad.common.config.RunConfig;
 import io.hypergrad.common.hypergrad.Bilevel;
 import io.hypergrad.common.hypergrad.Episode;
+import io.hypergrad.common.hypergrad.EpisodeFault;
+import io.hypergrad.common.inner.FaultInjection;
 import io.hypergrad.common.hypergrad.Estimators;
 import io.hypergrad.common.hypergrad.HypergradientEstimator;
 import io.hypergrad.common.inner.InnerOptimizer;
@@ -45,6 +47,16 @@ public final class EpisodeRunner {
      * (new) or the carried state, for τ steps (or to the episode's end at T), feeding a fresh estimator.
      */
     public static EpisodeResult run(RoundPayload payload, EpisodeDescriptor d) {
+        return run(payload, d, null);
+    }
+
+    /**
+     * As {@link #run(RoundPayload, EpisodeDescriptor)}, with a test fault injected when {@code inject}
+     * names this round and task. A fault (non-finite value or divergence) stops the inner loop; under
+     * {@code hypergrad.nonFinite = clip} the task keeps its estimates before the fault (zeros after),
+     * otherwise it is excluded from the sums. Either way the episode ends.
+     */
+    public static EpisodeResult run(RoundPayload payload, EpisodeDescriptor d, InjectedFault inject) {
         long start = System.nanoTime();
         RunConfig config = payload.config;
         MetaProblem problem = ProblemCache.get(config);
@@ -60,19 +72,51 @@ public final class EpisodeRunner {
         int tau = config.get(RunConfig.INNER_WINDOW);
         int steps = tau == 0 ? total - z0.step : Math.min(tau, total - z0.step);
         estimator.begin(bilevel, payload.lambda, z0);
-        Episode.Window window = Episode.run(bilevel, payload.lambda, z0, steps, t::trainBatch, estimator);
+        java.util.function.IntFunction<io.hypergrad.common.nn.Batch> batches = t::trainBatch;
+        if (inject != null && inject.round() == payload.round && inject.task() == task) {
+            batches = step -> {
+                FaultInjection.arm(step == inject.step() ? inject.kind() : null);
+                return t.trainBatch(step);
+            };
+        }
+        Episode.Window window;
+        try {
+            window = Episode.runGuarded(bilevel, payload.lambda, z0, steps, batches, estimator, config.get(RunConfig.DIVERGENCE));
+        } finally {
+            FaultInjection.arm(null);
+        }
+        EpisodeFault fault = window.fault();
         List<double[]> traj = window.trajectory();
-        if (!estimator.online()) {
-            traj = List.of(estimator.estimate());
+        if (fault == null && !estimator.online()) {
+            double[] e = estimator.estimate();
+            int bad = Episode.firstNonFinite(e);
+            if (bad >= 0) {
+                fault = new EpisodeFault(window.state().step, EpisodeFault.NON_FINITE_HYPERGRADIENT, e[bad]);
+            }
+            traj = List.of(e);
         }
         EpisodeResult r = new EpisodeResult();
         r.task = task;
+        if (fault != null) {
+            // Keep the trajectory's shape (every task must report the same rows): the estimates before the
+            // fault, zeros from it on. Under clip they count; otherwise the task is left out of the sums.
+            int rows = estimator.online() ? steps : 1;
+            List<double[]> kept = new java.util.ArrayList<>(estimator.online() ? traj : List.of());
+            while (kept.size() < rows) {
+                kept.add(new double[payload.lambda.length]);
+            }
+            traj = kept;
+            r.fault = fault;
+            r.excluded = !config.get(RunConfig.NON_FINITE).equals("clip");
+        }
         r.trainLoss = ws.train().value(window.state().w, InnerOptimizer.modelLambda(payload.lambda, ws.train()),
-                t.trainBatch(window.state().step));
+                t.trainBatch(Math.max(1, window.state().step)));
         shapeTrajectory(r, traj, config.get(RunConfig.AGGREGATOR), payload.lambda.length);
         double[] wT = window.state().w;
         r.reptile = new double[wT.length];
-        if (window.state().step >= total) {
+        if (fault != null) {
+            // A faulted episode ends here and gives no Reptile direction.
+        } else if (window.state().step >= total) {
             for (int i = 0; i < wT.length; i++) {
                 r.reptile[i] = wT[i] - payload.phi[i];
             }

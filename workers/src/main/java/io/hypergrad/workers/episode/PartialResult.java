@@ -35,6 +35,14 @@ public final class PartialResult implements Serializable {
     public double maxSeconds;
     /** Non-finite hypergradient entries seen. */
     public long nonFinite;
+    /** Episodes whose inner loop hit a fault (non-finite value or divergence). */
+    public int faultedTasks;
+    /** Of those, the ones left out of the sums (policy fail or skip-task). */
+    public int skippedTasks;
+    /** The first {@link #MAX_FAULTS} faults, in task order: "task 2, step 5: non-finite training loss (loss NaN)". */
+    public String[] faults = new String[0];
+    /** How many fault descriptions are kept. */
+    public static final int MAX_FAULTS = 8;
     /** θ-refit samples of every episode, in task order (refit rounds only). */
     public double[] thetaX = new double[0];
     public double[] thetaY = new double[0];
@@ -47,6 +55,17 @@ public final class PartialResult implements Serializable {
 
     /** Adds one episode's result. */
     public void add(EpisodeResult r) {
+        jvps += r.jvps;
+        seconds += r.seconds;
+        maxSeconds = Math.max(maxSeconds, r.seconds);
+        if (r.fault != null) {
+            faultedTasks++;
+            faults = keep(faults, new String[] {"task " + r.task + ", " + r.fault.describe()});
+            if (r.excluded) {
+                skippedTasks++;
+                return;
+            }
+        }
         thetaX = join(thetaX, r.thetaX);
         thetaY = join(thetaY, r.thetaY);
         if (r.state != null) {
@@ -55,7 +74,7 @@ public final class PartialResult implements Serializable {
             continuingStates = java.util.Arrays.copyOf(continuingStates, n + 1);
             continuingTasks[n] = r.task;
             continuingStates[n] = r.state;
-        } else {
+        } else if (r.fault == null) {
             ended++;
         }
         if (episodes == 0) {
@@ -79,10 +98,13 @@ public final class PartialResult implements Serializable {
         valLossSq += r.valLoss * r.valLoss;
         valAccuracySq += r.valAccuracy * r.valAccuracy;
         trainLoss += r.trainLoss;
-        jvps += r.jvps;
-        seconds += r.seconds;
-        maxSeconds = Math.max(maxSeconds, r.seconds);
         nonFinite += r.nonFinite;
+    }
+
+    private static String[] keep(String[] a, String[] b) {
+        String[] c = java.util.Arrays.copyOf(a, Math.min(MAX_FAULTS, a.length + b.length));
+        System.arraycopy(b, 0, c, a.length, c.length - a.length);
+        return c;
     }
 
     private static double[] join(double[] a, double[] b) {
@@ -103,6 +125,12 @@ public final class PartialResult implements Serializable {
 
     /** Adds another partition's sum (the driver calls this in partition order). */
     public void add(PartialResult p) {
+        faultedTasks += p.faultedTasks;
+        skippedTasks += p.skippedTasks;
+        faults = keep(faults, p.faults);
+        jvps += p.jvps;
+        seconds += p.seconds;
+        maxSeconds = Math.max(maxSeconds, p.maxSeconds);
         if (p.episodes == 0) {
             return;
         }
@@ -132,9 +160,6 @@ public final class PartialResult implements Serializable {
         valLossSq += p.valLossSq;
         valAccuracySq += p.valAccuracySq;
         trainLoss += p.trainLoss;
-        jvps += p.jvps;
-        seconds += p.seconds;
-        maxSeconds = Math.max(maxSeconds, p.maxSeconds);
         nonFinite += p.nonFinite;
     }
 }

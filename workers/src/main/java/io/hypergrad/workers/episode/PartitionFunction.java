@@ -23,6 +23,12 @@ public final class PartitionFunction implements FlatMapFunction<Iterator<Episode
      */
     public static final String FAIL_FIRST_ATTEMPT = "spark.hypergrad.test.failFirstAttempt";
 
+    /**
+     * Spark conf key of a test-only fault, {@code "ROUND:TASK"}: that meta-train task throws on every
+     * attempt, so a task failing beyond Spark's retry limit can be exercised.
+     */
+    public static final String FAIL_TASK = "spark.hypergrad.test.failTask";
+
     private final Broadcast<RoundPayload> payload;
 
     public PartitionFunction(Broadcast<RoundPayload> payload) {
@@ -35,10 +41,20 @@ public final class PartitionFunction implements FlatMapFunction<Iterator<Episode
         it.forEachRemaining(episodes::add);
         episodes.sort(Comparator.comparing(EpisodeDescriptor::split).thenComparingInt(EpisodeDescriptor::task));
         RoundPayload p = payload.value();
+        SparkEnv env = SparkEnv.get();
+        InjectedFault inject = env == null ? null : InjectedFault.parse(env.conf().get(InjectedFault.CONF_KEY, ""));
         PartialResult sum = new PartialResult();
+        String failTask = env == null ? "" : env.conf().get(FAIL_TASK, "");
         for (EpisodeDescriptor d : episodes) {
-            sum.add(d.split() != Split.META_TRAIN ? EpisodeRunner.evaluate(p, d.split(), d.task())
-                    : p.refit ? EpisodeRunner.refit(p, d.task()) : EpisodeRunner.run(p, d));
+            try {
+                if (d.split() == Split.META_TRAIN && failTask.equals(p.round + ":" + d.task())) {
+                    throw new IllegalStateException("test fault: this task fails on every attempt (" + FAIL_TASK + ")");
+                }
+                sum.add(d.split() != Split.META_TRAIN ? EpisodeRunner.evaluate(p, d.split(), d.task())
+                        : p.refit ? EpisodeRunner.refit(p, d.task()) : EpisodeRunner.run(p, d, inject));
+            } catch (RuntimeException e) {
+                throw new EpisodeFailedException(d.task(), p.round, d.split(), e);
+            }
         }
         failFirstAttemptIfAsked();
         return List.of(sum).iterator();

@@ -19,6 +19,7 @@ public final class HypergradKryoRegistrator implements KryoRegistrator {
         double[].class, int[].class, long[].class, double[][].class, Object[].class,
         EpisodeDescriptor[].class, PartialResult[].class,
         io.hypergrad.common.inner.InnerState.class, io.hypergrad.common.inner.InnerState[].class,
+        String[].class,
     };
 
     @Override
