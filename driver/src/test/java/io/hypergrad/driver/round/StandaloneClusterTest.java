@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The service distributed for real: a Spark standalone master and two workers, each a separate JVM
+ * The service distributed for real (and an executor killed under it): a Spark standalone master and two workers, each a separate JVM
  * started by {@code deploy/cluster/standalone.sh} from this build's classpath, on loopback; the run is
  * submitted to {@code spark://127.0.0.1:…}, its executors are separate processes, and its λ fingerprint
  * equals local mode's. Every process is stopped at the end, even when the test fails.
@@ -65,6 +65,14 @@ class StandaloneClusterTest {
             }
             Map<String, Object> local = LocalRunTest.run("local[2]", tmp.resolve("local-run").toString(), c, false, false, -1);
             assertEquals(local.get("lambdaSha256"), cluster.get("lambdaSha256"));
+
+            // kill -9 of an executor JVM in the middle of round 3: the round completes on the survivor and
+            // the relaunched executor, and λ is bit-identical to the undisturbed run's.
+            RunConfig drill = io.hypergrad.driver.bench.FaultDrills.drillConfig(5);
+            String reference = io.hypergrad.driver.bench.FaultDrills.reference(drill, tmp.resolve("drill-reference"));
+            io.hypergrad.driver.bench.FaultDrills.Outcome killed = io.hypergrad.driver.bench.FaultDrills.executorKill(
+                    conf.clone().setAppName("executor-kill"), drill, tmp.resolve("drill-killed"), reference, 3, 1500);
+            assertTrue(killed.survived(), killed.detail());
             try (Stream<Path> logs = Files.walk(home.resolve("work"))) {
                 long executorLogs = logs.filter(p -> p.getFileName().toString().equals("stderr")).count();
                 assertTrue(executorLogs >= 2, "expected executor processes on both workers, found " + executorLogs + " executor logs");

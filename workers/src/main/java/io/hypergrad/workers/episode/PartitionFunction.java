@@ -29,6 +29,12 @@ public final class PartitionFunction implements FlatMapFunction<Iterator<Episode
      */
     public static final String FAIL_TASK = "spark.hypergrad.test.failTask";
 
+    /**
+     * Spark conf key of a test-only slowdown: each partition sleeps this many milliseconds before its
+     * work (results unchanged), so that a fault drill can kill an executor in the middle of a task.
+     */
+    public static final String TASK_DELAY_MILLIS = "spark.hypergrad.test.taskDelayMillis";
+
     private final Broadcast<RoundPayload> payload;
 
     public PartitionFunction(Broadcast<RoundPayload> payload) {
@@ -45,6 +51,15 @@ public final class PartitionFunction implements FlatMapFunction<Iterator<Episode
         InjectedFault inject = env == null ? null : InjectedFault.parse(env.conf().get(InjectedFault.CONF_KEY, ""));
         PartialResult sum = new PartialResult();
         String failTask = env == null ? "" : env.conf().get(FAIL_TASK, "");
+        long delay = env == null ? 0 : env.conf().getLong(TASK_DELAY_MILLIS, 0);
+        if (delay > 0) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
         for (EpisodeDescriptor d : episodes) {
             try {
                 if (d.split() == Split.META_TRAIN && failTask.equals(p.round + ":" + d.task())) {

@@ -1,0 +1,309 @@
+package io.hypergrad.driver.bench;
+
+import io.hypergrad.common.config.RunConfig;
+import io.hypergrad.driver.checkpoint.CheckpointStore;
+import io.hypergrad.driver.output.RunFolder;
+import io.hypergrad.driver.round.RoundListener;
+import io.hypergrad.driver.round.RoundLoop;
+import io.hypergrad.driver.round.RunFailedException;
+import io.hypergrad.driver.spark.SparkSetup;
+import io.hypergrad.workers.episode.InjectedFault;
+import io.hypergrad.workers.episode.PartitionFunction;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
+
+/**
+ * Fault drills: each injects one fault into a real run and checks the promise — the run finishes with the
+ * same λ fingerprint as an undisturbed run of the same config, and no completed round is lost. Used by
+ * the reliability tests (one drill each) and by {@code bench faults} (many, with seeded random timing).
+ */
+public final class FaultDrills {
+    private FaultDrills() {}
+
+    /**
+     * What one drill found.
+     *
+     * @param fault    the fault class, e.g. "executor kill -9"
+     * @param survived whether the run finished with the reference fingerprint and nothing lost
+     * @param detail   what happened (round of the kill, checkpoint used, message)
+     */
+    public record Outcome(String fault, boolean survived, String detail) {}
+
+    /** A small, fast sinusoid config for drills (rounds take tens of milliseconds). */
+    public static RunConfig drillConfig(int rounds) {
+        return RunConfig.parse("""
+                hypergrad {
+                  problem = sinusoid
+                  seed = 11
+                  metaBatch = 4
+                  estimator = "hyperdistill:0.9"
+                  aggregator = replay
+                  inner.steps = 8
+                  model.width = 16
+                  outer.optimizer = adam
+                  outer.lr = 0.01
+                  eval.every = 0
+                  eval.testTasks = 0
+                }
+                """).with("hypergrad.rounds", String.valueOf(rounds));
+    }
+
+    /** Runs the config undisturbed in this JVM and returns its λ fingerprint. */
+    public static String reference(RunConfig c, Path dir) {
+        return (String) run(new SparkConf().setMaster("local[2]"), c, dir, false, RoundListener.NONE).get("lambdaSha256");
+    }
+
+    static Map<String, Object> run(SparkConf conf, RunConfig c, Path dir, boolean resume, RoundListener listener) {
+        SparkConf sc0 = SparkSetup.configure(conf.setIfMissing("spark.app.name", "hypergrad-drill").set("spark.ui.enabled", "false"));
+        try (JavaSparkContext sc = new JavaSparkContext(sc0)) {
+            return new RoundLoop(sc, c, new RunFolder(dir.toString(), sc.hadoopConfiguration()), listener).run(resume, -1);
+        }
+    }
+
+    /**
+     * Kills one executor JVM with SIGKILL while it runs a task of round {@code killRound} (1-based), on a
+     * standalone cluster; tasks are slowed by {@code taskDelayMillis} so the kill lands mid-task.
+     *
+     * @param base a SparkConf with the cluster's master, jars and resources set
+     */
+    public static Outcome executorKill(SparkConf base, RunConfig c, Path dir, String reference, int killRound, long taskDelayMillis) {
+        AtomicLong killedPid = new AtomicLong(-1);
+        AtomicInteger failedTasks = new AtomicInteger();
+        AtomicInteger removed = new AtomicInteger();
+        AtomicInteger roundsDone = new AtomicInteger();
+        String[] appId = new String[1];
+        SparkConf conf = SparkSetup.configure(base.clone().set(PartitionFunction.TASK_DELAY_MILLIS, String.valueOf(taskDelayMillis))
+                .set("spark.ui.enabled", "false").setIfMissing("spark.app.name", "hypergrad-drill"));
+        Map<String, Object> summary;
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            appId[0] = sc.sc().applicationId();
+            sc.sc().addSparkListener(new SparkListener() {
+                @Override
+                public void onTaskStart(SparkListenerTaskStart e) {
+                    if (roundsDone.get() == killRound - 1 && killedPid.get() < 0) {
+                        killedPid.set(-2);
+                        String executor = e.taskInfo().executorId();
+                        Optional<Long> pid = executorPid(appId[0], executor);
+                        pid.flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+                        killedPid.set(pid.orElse(-3L));
+                    }
+                }
+
+                @Override
+                public void onTaskEnd(SparkListenerTaskEnd e) {
+                    if (!e.taskInfo().successful()) {
+                        failedTasks.incrementAndGet();
+                    }
+                }
+
+                @Override
+                public void onExecutorRemoved(SparkListenerExecutorRemoved e) {
+                    removed.incrementAndGet();
+                }
+            });
+            RoundListener counting = new RoundListener() {
+                @Override
+                public void onRound(int round, int rounds, Map<String, Object> metrics, double eta) {
+                    roundsDone.set(round);
+                }
+            };
+            summary = new RoundLoop(sc, c, new RunFolder(dir.toString(), sc.hadoopConfiguration()), counting).run(false, -1);
+        } catch (RunFailedException e) {
+            return new Outcome("executor kill -9", false, "run failed: " + e.getMessage());
+        }
+        boolean same = reference.equals(summary.get("lambdaSha256"));
+        boolean landed = killedPid.get() > 0 && failedTasks.get() > 0;
+        return new Outcome("executor kill -9", same && landed, String.format(
+                "killed executor pid %d in round %d: %d task(s) lost and re-run, %d executor(s) removed; fingerprint %s",
+                killedPid.get(), killRound, failedTasks.get(), removed.get(), same ? "identical" : "DIFFERENT"));
+    }
+
+    /** The pid of this application's executor with the given id, from the process table. */
+    static Optional<Long> executorPid(String appId, String executorId) {
+        return ProcessHandle.allProcesses().filter(p -> {
+            String line = p.info().commandLine().orElse("");
+            return line.contains("CoarseGrainedExecutorBackend") && line.contains("--app-id " + appId)
+                    && line.contains("--executor-id " + executorId + " ");
+        }).map(ProcessHandle::pid).findFirst();
+    }
+
+    /**
+     * Runs the config as a separate driver JVM ({@code hypergrad run}), kills it with SIGKILL at random
+     * points {@code kills} times (after a random number of completed rounds plus a random delay, so some
+     * kills land inside rounds and checkpoint writes), resuming with {@code --resume} each time, then lets
+     * the last resume finish. After every kill the newest valid checkpoint must cover every round the
+     * driver had reported complete.
+     */
+    public static Outcome driverKills(RunConfig c, Path dir, String reference, int kills, long seed) throws IOException, InterruptedException {
+        Path conf = dir.resolveSibling(dir.getFileName() + ".conf");
+        Files.writeString(conf, "hypergrad {\n" + c.resolvedHocon().replace("hypergrad.", "  ") + "}\n");
+        SplittableRandom random = new SplittableRandom(seed);
+        int rounds = c.get(RunConfig.ROUNDS);
+        List<String> log = new ArrayList<>();
+        for (int k = 0; k < kills; k++) {
+            int after = random.nextInt(0, Math.max(1, rounds / kills));
+            long delayMillis = random.nextLong(0, 400);
+            Process p = driver(conf, dir, k > 0);
+            int reported = -1;
+            boolean killed = false;
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                int seen = 0;
+                while ((line = out.readLine()) != null) {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^round (\\d+)/\\d+").matcher(line);
+                    if (m.find()) {
+                        reported = Integer.parseInt(m.group(1));
+                        if (++seen > after) {
+                            Thread.sleep(delayMillis);
+                            p.destroyForcibly();
+                            killed = true;
+                            break;
+                        }
+                    }
+                }
+            }
+            p.waitFor(60, TimeUnit.SECONDS);
+            if (!killed) {
+                log.add("kill " + (k + 1) + ": the run ended before the kill point");
+                break;
+            }
+            int kept = new CheckpointStore(new RunFolder(dir.toString(), new org.apache.hadoop.conf.Configuration()), c)
+                    .loadNewest().map(s -> s.round).orElse(0);
+            log.add(String.format("kill %d after round %d (+%d ms): resumed from round %d", k + 1, reported, delayMillis, kept));
+            if (kept < reported) {
+                return new Outcome("driver kill -9", false, String.join("; ", log) + ": round " + reported + " was reported complete but lost");
+            }
+        }
+        Process last = driver(conf, dir, true);
+        String out = new String(last.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!last.waitFor(300, TimeUnit.SECONDS) || last.exitValue() != 0) {
+            return new Outcome("driver kill -9", false, String.join("; ", log) + "; the final resume failed: " + tail(out));
+        }
+        String summary = Files.readString(dir.resolve("summary.json"));
+        boolean same = summary.contains("\"lambdaSha256\":\"" + reference + "\"");
+        return new Outcome("driver kill -9", same, String.join("; ", log) + "; fingerprint " + (same ? "identical" : "DIFFERENT"));
+    }
+
+    /** {@code java … Main run CONF --out DIR [--resume] --master local[2]} with this JVM's flags and classpath. */
+    static Process driver(Path conf, Path dir, boolean resume) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--add-opens") || a.startsWith("--add-exports") || a.startsWith("-Dlog4j")) {
+                cmd.add(a);
+            }
+        }
+        cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.hypergrad.driver.cli.Main", "run", conf.toString(),
+                "--out", dir.toString(), "--master", "local[2]"));
+        if (resume) {
+            cmd.add("--resume");
+        }
+        return new ProcessBuilder(cmd).redirectErrorStream(true).directory(new File(".")).start();
+    }
+
+    private static String tail(String s) {
+        return s.length() <= 600 ? s : s.substring(s.length() - 600);
+    }
+
+    /**
+     * Stops a run after {@code stopAfter} rounds, damages its newest checkpoint ({@code truncate},
+     * {@code flip}, {@code delete}, or {@code foreign}: replaced by one written under another seed), resumes
+     * and finishes it: the damage must be reported and the previous checkpoint used.
+     */
+    public static Outcome checkpointDamage(RunConfig c, Path dir, String reference, String kind, int stopAfter, long seed) throws IOException {
+        SparkConf conf = new SparkConf().setMaster("local[2]");
+        SparkConf sc0 = SparkSetup.configure(conf.set("spark.app.name", "hypergrad-drill").set("spark.ui.enabled", "false"));
+        try (JavaSparkContext sc = new JavaSparkContext(sc0)) {
+            new RoundLoop(sc, c, new RunFolder(dir.toString(), sc.hadoopConfiguration()), RoundListener.NONE).run(false, stopAfter);
+        }
+        Path newest = dir.resolve("checkpoints").resolve(CheckpointStore.name(stopAfter));
+        Path crc = newest.resolveSibling("." + newest.getFileName() + ".crc");
+        SplittableRandom random = new SplittableRandom(seed);
+        byte[] b = Files.readAllBytes(newest);
+        switch (kind) {
+            case "truncate" -> Files.write(newest, java.util.Arrays.copyOf(b, random.nextInt(0, b.length)));
+            case "flip" -> {
+                int i = random.nextInt(0, b.length);
+                b[i] ^= (byte) (1 << random.nextInt(0, 8));
+                Files.write(newest, b);
+            }
+            case "delete" -> Files.delete(newest);
+            case "foreign" -> {
+                Path otherDir = dir.resolveSibling(dir.getFileName() + "-other");
+                io.hypergrad.driver.checkpoint.DriverState s = new CheckpointStore(new RunFolder(dir.toString(), new org.apache.hadoop.conf.Configuration()), c)
+                        .loadNewest().orElseThrow();
+                new CheckpointStore(new RunFolder(otherDir.toString(), new org.apache.hadoop.conf.Configuration()), c.with("hypergrad.seed", "12345")).save(s);
+                Files.copy(otherDir.resolve("checkpoints").resolve(CheckpointStore.name(stopAfter)), newest,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            default -> throw new IllegalArgumentException("unknown damage " + kind);
+        }
+        // The local file system's .crc sidecar would catch the damage first; drop it, as on a store without one.
+        Files.deleteIfExists(crc);
+        CheckpointStore store = new CheckpointStore(new RunFolder(dir.toString(), new org.apache.hadoop.conf.Configuration()), c);
+        int from = store.loadNewest().map(s -> s.round).orElse(0);
+        String reported = store.rejected().isEmpty() ? "nothing reported" : store.rejected().get(0);
+        Map<String, Object> done = run(new SparkConf().setMaster("local[2]"), c, dir, true, RoundListener.NONE);
+        boolean same = reference.equals(done.get("lambdaSha256"));
+        boolean detected = kind.equals("delete") ? from == stopAfter - 1 : from == stopAfter - 1 && !store.rejected().isEmpty();
+        return new Outcome("checkpoint " + kind, same && detected, String.format("resumed from round %d (%s); fingerprint %s",
+                from, reported, same ? "identical" : "DIFFERENT"));
+    }
+
+    /**
+     * Injects a numerical fault ({@code loss|gradient|hvp|hypergradient|explode}) at one task and step
+     * under policy {@code fail}: the run must stop naming round, task and step, and a resume without the
+     * fault must reach the undisturbed fingerprint. Under {@code skip-task} or {@code clip} the run must
+     * finish with a finite λ, count the fault, and give the same fingerprint with one or two executor
+     * threads.
+     */
+    public static Outcome numeric(RunConfig c, Path dir, String reference, String kind, String policy, int round, int task, int step) {
+        String spec = (round - 1) + ":" + task + ":" + step + ":" + kind;
+        RunConfig cp = c.with("hypergrad.nonFinite", "\"" + policy + "\"");
+        String expected = "round " + round + ": task " + task + ", step " + step + ": ";
+        if (policy.equals("fail")) {
+            try {
+                run(new SparkConf().setMaster("local[2]").set(InjectedFault.CONF_KEY, spec), cp, dir, false, RoundListener.NONE);
+                return new Outcome("NaN/Inf " + kind + " (fail)", false, "the run did not fail");
+            } catch (RunFailedException e) {
+                if (!e.getMessage().startsWith(expected)) {
+                    return new Outcome("NaN/Inf " + kind + " (fail)", false, "message does not name the fault: " + e.getMessage());
+                }
+                Map<String, Object> resumed = run(new SparkConf().setMaster("local[2]"), cp, dir, true, RoundListener.NONE);
+                boolean same = reference.equals(resumed.get("lambdaSha256"));
+                return new Outcome("NaN/Inf " + kind + " (fail)", same, "failed with \"" + e.getMessage().substring(0, e.getMessage().indexOf(" (hypergrad"))
+                        + "\"; resumed: fingerprint " + (same ? "identical" : "DIFFERENT"));
+            }
+        }
+        Map<String, Object> a = run(new SparkConf().setMaster("local[2]").set(InjectedFault.CONF_KEY, spec), cp, dir, false, RoundListener.NONE);
+        Map<String, Object> b = run(new SparkConf().setMaster("local[1]").set(InjectedFault.CONF_KEY, spec), cp,
+                dir.resolveSibling(dir.getFileName() + "-1"), false, RoundListener.NONE);
+        String metrics = new RunFolder(dir.toString(), new org.apache.hadoop.conf.Configuration()).readText("metrics.jsonl");
+        boolean counted = metrics.contains("\"faultedTasks\":1") && metrics.contains("task " + task + ", step " + step + ": ");
+        // (valAccuracy is NaN on regression problems by definition; λ and the losses must never be.)
+        boolean finite = !java.util.regex.Pattern.compile("\"(lambdaNorm|hypergradNorm|trainLoss|valLoss)\":(NaN|-?Infinity)").matcher(metrics).find();
+        boolean same = a.get("lambdaSha256").equals(b.get("lambdaSha256"));
+        return new Outcome("NaN/Inf " + kind + " (" + policy + ")", counted && finite && same,
+                String.format("counted in metrics.jsonl: %s; λ finite: %s; same fingerprint on 1 and 2 threads: %s", counted, finite, same));
+    }
+}

@@ -1,0 +1,42 @@
+package io.hypergrad.driver.bench;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hypergrad.common.config.RunConfig;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One of each fault drill that fits the default suite (the executor kill runs in StandaloneClusterTest;
+ * {@code bench faults} runs many of each): every one must end with the undisturbed run's fingerprint.
+ */
+class FaultDrillsTest {
+    private static final RunConfig CONFIG = FaultDrills.drillConfig(6);
+
+    @Test
+    void theDriverKilledTwiceAtRandomPointsResumesToTheSameFingerprint(@TempDir Path tmp) throws Exception {
+        String reference = FaultDrills.reference(CONFIG, tmp.resolve("reference"));
+        FaultDrills.Outcome o = FaultDrills.driverKills(CONFIG, tmp.resolve("killed"), reference, 2, 1);
+        assertTrue(o.survived(), o.detail());
+        assertTrue(o.detail().startsWith("kill 1 after round"), o.detail());
+    }
+
+    @Test
+    void damagedCheckpointsAreSkippedAndTheRunStillReachesItsFingerprint(@TempDir Path tmp) throws Exception {
+        String reference = FaultDrills.reference(CONFIG, tmp.resolve("reference"));
+        for (String kind : new String[] {"truncate", "foreign"}) { // flips and deletions: CheckpointStoreTest and the bench
+            FaultDrills.Outcome o = FaultDrills.checkpointDamage(CONFIG, tmp.resolve(kind), reference, kind, 4, 3);
+            assertTrue(o.survived(), kind + ": " + o.detail());
+        }
+    }
+
+    @Test
+    void aNumericalFaultUnderFailResumesToTheUndisturbedFingerprint(@TempDir Path tmp) {
+        String reference = FaultDrills.reference(CONFIG, tmp.resolve("reference"));
+        FaultDrills.Outcome fail = FaultDrills.numeric(CONFIG, tmp.resolve("fail"), reference, "gradient", "fail", 3, 1, 4);
+        assertTrue(fail.survived(), fail.detail());
+        FaultDrills.Outcome skip = FaultDrills.numeric(CONFIG, tmp.resolve("skip"), reference, "hvp", "skip-task", 3, 1, 4);
+        assertTrue(skip.survived(), skip.detail());
+    }
+}
