@@ -180,12 +180,15 @@ public final class RunConfig implements Serializable {
         return hocon;
     }
 
-    /** Every key with its value in force (set or default), rendered as HOCON: the run's full record. */
+    /**
+     * Every key with its value in force (set or default), rendered as HOCON: the run's full record, with
+     * any credentials in its values redacted ({@link Redaction}).
+     */
     public String resolvedHocon() {
         StringBuilder sb = new StringBuilder();
         for (Key<?> k : KEYS) {
             Object v = get(k);
-            sb.append(k.path()).append(" = ").append(v instanceof String ? "\"" + v + "\"" : v).append('\n');
+            sb.append(k.path()).append(" = ").append(v instanceof String ? "\"" + Redaction.text((String) v) + "\"" : v).append('\n');
         }
         return sb.toString();
     }

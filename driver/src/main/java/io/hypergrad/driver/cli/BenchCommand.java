@@ -10,9 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bench NAME}: benchmarks that print figures (engine, spark, memory). */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures: engine, spark, memory.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures: engine, spark, memory, faults.")
 class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "NAME", description = "engine, spark or memory")
+    @Parameters(index = "0", paramLabel = "NAME", description = "engine, spark, memory or faults")
     String name;
 
     @Option(names = "--vs-pytorch", description = "engine: also time the PyTorch 1.13 peer (Debian python3-torch) and print ratios")
@@ -26,6 +26,12 @@ class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--rounds", description = "spark: rounds per master; default 12")
     int rounds = 12;
+
+    @Option(names = "--injections", description = "faults: drills per fault class; default 3 (≈ 15 min on 2 cores)")
+    int injections = 3;
+
+    @Option(names = "--doc", description = "faults: where to write the table; default docs/RELIABILITY.md ('-' prints only)")
+    String doc;
 
     @Override
     public Integer call() throws Exception {
@@ -44,7 +50,21 @@ class BenchCommand implements Callable<Integer> {
                 SparkBench.run(r.resolve(), rounds, System.out);
             }
             case "memory" -> io.hypergrad.driver.bench.MemoryBench.run(System.out);
-            default -> throw new IllegalArgumentException("unknown benchmark '" + name + "'; known: engine, spark, memory");
+            case "faults" -> {
+                if (injections < 1) {
+                    throw new io.hypergrad.common.config.ConfigException("--injections " + injections + ": must be at least 1");
+                }
+                Path target = doc == null ? home.resolve("docs/RELIABILITY.md") : doc.equals("-") ? null : Path.of(doc);
+                Path work = java.nio.file.Files.createTempDirectory("hypergrad-faults");
+                java.util.List<io.hypergrad.driver.bench.FaultDrills.Outcome> all =
+                        io.hypergrad.driver.bench.FaultBench.run(home, injections, work, target, System.out);
+                long lost = all.stream().filter(o -> !o.survived()).count();
+                if (lost > 0) {
+                    System.out.println(lost + " drill(s) did not survive");
+                    return ExitCode.FAILED;
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown benchmark '" + name + "'; known: engine, spark, memory, faults");
         }
         return ExitCode.OK;
     }

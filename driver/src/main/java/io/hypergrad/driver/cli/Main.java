@@ -74,13 +74,14 @@ public final class Main implements Runnable {
         return ExitCode.FAILED;
     }
 
+    /** The error line: the dataset error when there is one, with credentials redacted. */
     static String message(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof DatasetException) {
-                return t.getMessage();
+                return io.hypergrad.common.config.Redaction.text(t.getMessage());
             }
         }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return io.hypergrad.common.config.Redaction.text(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
 
     /** The version from the jar manifest. */

@@ -91,7 +91,7 @@ class RunCommand implements Callable<Integer> {
         RunFolder folder;
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             folder = new RunFolder(dir, sc.hadoopConfiguration());
-            System.out.println("hypergrad: outputs in " + folder.pathOf(""));
+            System.out.println("hypergrad: outputs in " + io.hypergrad.common.config.Redaction.text(folder.pathOf("")));
             summary = new RoundLoop(sc, c, folder, new Progress(System.out)).run(resume, -1);
         }
         printSummary(summary, folder);
@@ -114,6 +114,6 @@ class RunCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "hypergrad: meta-test loss: initial λ %.4f ± %.4f → learned λ %.4f ± %.4f%n",
                     (double) before.get("loss"), (double) before.get("lossCi95"), (double) after.get("loss"), (double) after.get("lossCi95"));
         }
-        System.out.println("hypergrad: outputs: " + folder.pathOf("summary.json") + ", metrics.jsonl, config.conf, checkpoints/");
+        System.out.println("hypergrad: outputs: " + io.hypergrad.common.config.Redaction.text(folder.pathOf("summary.json")) + ", metrics.jsonl, config.conf, checkpoints/");
     }
 }
