@@ -55,6 +55,9 @@ public final class FaultBench {
         for (int i = 0; i < injections; i++) {
             report(out, all, FaultDrills.driverKills(c, work.resolve("driver-" + i), reference, 3, 100 + i));
         }
+        for (int i = 0; i < injections; i++) {
+            report(out, all, FaultDrills.driverHaltInCheckpointWrite(c, work.resolve("halt-" + i), reference, 2 + i % 6));
+        }
         for (String kind : List.of("truncate", "flip", "delete", "foreign")) {
             for (int i = 0; i < injections; i++) {
                 report(out, all, FaultDrills.checkpointDamage(c, work.resolve("ckpt-" + kind + "-" + i), reference, kind, 3 + i % 4, 200 + i));
@@ -64,7 +67,7 @@ public final class FaultBench {
             for (String policy : List.of("fail", "skip-task", "clip")) {
                 for (int i = 0; i < injections; i++) {
                     n++;
-                    report(out, all, FaultDrills.numeric(c, work.resolve("num-" + n), reference, kind, policy, 2 + i % 6, n % 4, 1 + i % 8));
+                    report(out, all, FaultDrills.numeric(c, work.resolve("num-" + n), reference, kind, policy, 2 + i % 6, n % 4, 2 + i % 6));
                 }
             }
         }
@@ -117,6 +120,9 @@ public final class FaultBench {
                   points (after a random number of reported rounds plus 0–400 ms, so kills land inside rounds and inside
                   checkpoint writes), each time resumed with `--resume`; after every kill the newest valid checkpoint must
                   cover every round the driver had reported complete.
+                - **driver kill in checkpoint write**: a test hook halts the driver JVM (no shutdown hooks) after writing
+                  half of a chosen round's checkpoint under its final name — the worst case, a store without atomic
+                  renames; the resume must reject the torn file, re-run that round and finish identically.
                 - **checkpoint truncate / flip / delete / foreign**: the newest checkpoint of a stopped run is cut at a
                   random length, has a random bit flipped, is deleted, or is replaced by a valid checkpoint of another
                   config (another seed); the resume must report it, use the previous one and finish identically.

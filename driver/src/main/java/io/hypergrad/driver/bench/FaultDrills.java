@@ -204,10 +204,38 @@ public final class FaultDrills {
         return new Outcome("driver kill -9", same, String.join("; ", log) + "; fingerprint " + (same ? "identical" : "DIFFERENT"));
     }
 
+    /**
+     * Runs the config as a separate driver JVM that halts (as if killed) half-way through writing the
+     * checkpoint after {@code round} rounds, leaving a torn file under the final name; the resume must skip
+     * it, re-run that round from the previous checkpoint, and finish with the reference fingerprint.
+     */
+    public static Outcome driverHaltInCheckpointWrite(RunConfig c, Path dir, String reference, int round) throws IOException, InterruptedException {
+        Path conf = dir.resolveSibling(dir.getFileName() + ".conf");
+        Files.writeString(conf, "hypergrad {\n" + c.resolvedHocon().replace("hypergrad.", "  ") + "}\n");
+        Process p = driver(conf, dir, false, "-D" + CheckpointStore.HALT_IN_WRITE + "=" + round);
+        p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 137) {
+            return new Outcome("driver kill in checkpoint write", false, "the driver did not halt in the write (exit " + p.exitValue() + ")");
+        }
+        CheckpointStore store = new CheckpointStore(new RunFolder(dir.toString(), new org.apache.hadoop.conf.Configuration()), c);
+        int from = store.loadNewest().map(s -> s.round).orElse(0);
+        String reported = store.rejected().isEmpty() ? "nothing reported" : store.rejected().get(0);
+        Process last = driver(conf, dir, true);
+        String out = new String(last.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!last.waitFor(300, TimeUnit.SECONDS) || last.exitValue() != 0) {
+            return new Outcome("driver kill in checkpoint write", false, "the resume failed: " + tail(out));
+        }
+        boolean same = Files.readString(dir.resolve("summary.json")).contains("\"lambdaSha256\":\"" + reference + "\"");
+        return new Outcome("driver kill in checkpoint write", same && from == round - 1 && !store.rejected().isEmpty(),
+                String.format("halted writing round %d's checkpoint; resumed from round %d (%s); fingerprint %s", round, from, reported,
+                        same ? "identical" : "DIFFERENT"));
+    }
+
     /** {@code java … Main run CONF --out DIR [--resume] --master local[2]} with this JVM's flags and classpath. */
-    static Process driver(Path conf, Path dir, boolean resume) throws IOException {
+    static Process driver(Path conf, Path dir, boolean resume, String... jvmFlags) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(List.of(jvmFlags));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (a.startsWith("--add-opens") || a.startsWith("--add-exports") || a.startsWith("-Dlog4j")) {
                 cmd.add(a);

@@ -22,6 +22,9 @@ public final class CheckpointStore {
     private static final String DIR = "checkpoints";
     private static final Logger LOG = Logger.getLogger(CheckpointStore.class.getName());
 
+    /** System property of a test hook: the driver halts in the middle of writing this round's checkpoint. */
+    public static final String HALT_IN_WRITE = "hypergrad.test.haltInCheckpointWrite";
+
     private final RunFolder folder;
     private final String identity;
     private final List<String> rejected = new ArrayList<>();
@@ -44,6 +47,12 @@ public final class CheckpointStore {
 
     /** Writes a snapshot from {@link #encode} as the checkpoint after {@code round} rounds, then prunes old ones. */
     public void save(int round, byte[] snapshot) {
+        if (round == Integer.getInteger(HALT_IN_WRITE, -1)) {
+            // Test hook: die as if killed mid-write on a store without atomic renames — half the bytes under
+            // the final name, then no shutdown hooks, no flushes.
+            folder.writeAtomically(DIR + "/" + name(round), java.util.Arrays.copyOf(snapshot, snapshot.length / 2));
+            Runtime.getRuntime().halt(137);
+        }
         folder.writeAtomically(DIR + "/" + name(round), snapshot);
         List<String> all = checkpointFiles();
         for (int i = 0; i + KEEP < all.size(); i++) {

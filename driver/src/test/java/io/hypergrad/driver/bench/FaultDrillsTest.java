@@ -23,6 +23,14 @@ class FaultDrillsTest {
     }
 
     @Test
+    void theDriverDyingHalfWayThroughACheckpointWriteLosesNothing(@TempDir Path tmp) throws Exception {
+        String reference = FaultDrills.reference(CONFIG, tmp.resolve("reference"));
+        FaultDrills.Outcome o = FaultDrills.driverHaltInCheckpointWrite(CONFIG, tmp.resolve("halted"), reference, 3);
+        assertTrue(o.survived(), o.detail());
+        assertTrue(o.detail().contains("resumed from round 2 (round-00000003.ckpt: checksum mismatch"), o.detail());
+    }
+
+    @Test
     void damagedCheckpointsAreSkippedAndTheRunStillReachesItsFingerprint(@TempDir Path tmp) throws Exception {
         String reference = FaultDrills.reference(CONFIG, tmp.resolve("reference"));
         for (String kind : new String[] {"truncate", "foreign"}) { // flips and deletions: CheckpointStoreTest and the bench
