@@ -1,6 +1,7 @@
 package io.hypergrad.driver.cli;
 
-import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.Config;
+import io.hypergrad.common.config.ConfigFiles;
 import io.hypergrad.common.config.ConfigException;
 import io.hypergrad.common.config.RunConfig;
 import io.hypergrad.driver.output.RunFolder;
@@ -50,13 +51,12 @@ class RunCommand implements Callable<Integer> {
         if (config.equals("-")) {
             c = RunConfig.defaults();
         } else {
-            File f = new File(config);
-            if (!f.isFile()) {
-                throw new ConfigException("config file " + config + " does not exist");
-            }
+            Config raw = ConfigFiles.parse(new File(config));
             try {
-                c = RunConfig.of(ConfigFactory.parseFile(f));
+                c = RunConfig.of(raw);
             } catch (com.typesafe.config.ConfigException e) {
+                throw new ConfigException(config + ": " + e.getMessage());
+            } catch (ConfigException e) {
                 throw new ConfigException(config + ": " + e.getMessage());
             }
         }
@@ -84,6 +84,8 @@ class RunCommand implements Callable<Integer> {
             conf.setMaster(master);
         }
         SparkSetup.configure(conf.setIfMissing("spark.app.name", "hypergrad " + c.get(RunConfig.PROBLEM)));
+        // Data and contradictory settings are refused here, before Spark starts or the run folder exists.
+        RoundLoop.preflight(c, conf);
         System.out.printf("hypergrad: %s · estimator %s · aggregator %s · %d rounds × %d tasks · master %s%n",
                 c.get(RunConfig.PROBLEM), c.get(RunConfig.ESTIMATOR), c.get(RunConfig.AGGREGATOR), c.get(RunConfig.ROUNDS),
                 c.get(RunConfig.META_BATCH), conf.get("spark.master"));

@@ -1,0 +1,38 @@
+package io.hypergrad.driver.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hypergrad.driver.bench.BadInputCorpus;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The bad-input corpus ({@code driver/src/main/resources/bad-input/cases.tsv}): every config, dataset and
+ * spec in it is refused through the CLI with the documented exit code, a one-line message naming the
+ * key, field or file, and nothing left behind. No case starts Spark: each is refused before.
+ */
+class BadInputCorpusTest {
+    static List<BadInputCorpus.Case> cases() {
+        return BadInputCorpus.cases();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void refusedWithTheDocumentedExitCodeAndMessage(BadInputCorpus.Case c, @TempDir Path dir) {
+        BadInputCorpus.Outcome o = BadInputCorpus.run(c, dir);
+        assertTrue(o.passed(), o.describe() + "\nstderr:\n" + o.stderr() + "\nstdout:\n" + o.stdout());
+    }
+
+    @Test
+    void theCorpusCoversConfigsDataAndSpecs() {
+        List<BadInputCorpus.Case> all = cases();
+        for (String kind : List.of("config/", "data/", "spec/")) {
+            assertTrue(all.stream().filter(c -> c.id().startsWith(kind)).count() >= 10, kind);
+        }
+        assertTrue(all.stream().map(BadInputCorpus.Case::id).distinct().count() == all.size(), "case ids are unique");
+    }
+}
