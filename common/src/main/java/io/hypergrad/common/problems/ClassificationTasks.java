@@ -43,7 +43,9 @@ public final class ClassificationTasks {
                 throw new io.hypergrad.common.config.ConfigException("hypergrad.task.ways = " + ways + ": the " + s.name().toLowerCase()
                         .replace('_', '-') + " classes of " + data.name() + " are only " + pool.length);
             }
-            for (int c : pool) {
+        }
+        for (Split s : Split.values()) {
+            for (int c : pool(s)) {
                 if (byClass[c].length < shots + queries) {
                     throw new io.hypergrad.common.data.DatasetException(data.name() + ": class '" + data.classNames().get(c) + "' has "
                             + byClass[c].length + " examples; a task draws hypergrad.task.shots + hypergrad.task.queries = "

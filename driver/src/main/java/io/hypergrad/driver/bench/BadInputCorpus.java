@@ -35,7 +35,8 @@ import java.util.zip.GZIPOutputStream;
  * </ul>
  * {@code cases.tsv} columns, tab-separated: id, expected exit code, expected words (separated by
  * {@code " && "}), the command line (space-separated). In the command line {@code @name} is the resource
- * {@code bad-input/name} copied into the case's folder, {@code {tmp}} the case's folder, {@code {out}} a
+ * {@code bad-input/name} copied into the case's folder ({@code +@name} copies it without passing it, for a
+ * file that another one refers to), {@code {tmp}} the case's folder, {@code {out}} a
  * run folder inside it that must not come to exist, and {@code {data:fixture}} a data folder the fixture
  * writes (see {@link #writeFixture}).
  */
@@ -117,7 +118,11 @@ public final class BadInputCorpus {
     public static Outcome run(Case c, Path dir) {
         List<String> args = new ArrayList<>();
         for (String a : c.args()) {
-            args.add(materialise(a, dir));
+            if (a.startsWith("+@")) {
+                materialise(a.substring(1), dir);
+            } else {
+                args.add(materialise(a, dir));
+            }
         }
         TreeSet<String> before = listing(dir);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -241,6 +246,13 @@ public final class BadInputCorpus {
                 case "quickdraw-few-classes" -> {
                     for (String c : List.of("apple", "banana", "cat")) {
                         ndjson(qd.resolve(c + ".ndjson.gz"), (row + "\n").repeat(20));
+                    }
+                }
+                case "quickdraw-345" -> {
+                    // Valid and complete in shape (345 classes) but only 2 drawings per class.
+                    String two = row + "\n" + row + "\n";
+                    for (int c = 0; c < 345; c++) {
+                        ndjson(qd.resolve(String.format(Locale.ROOT, "class %03d.ndjson.gz", c)), two);
                     }
                 }
                 case "fashion-missing" -> Files.createDirectories(fm);

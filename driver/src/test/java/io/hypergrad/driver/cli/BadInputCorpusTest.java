@@ -27,6 +27,23 @@ class BadInputCorpusTest {
         assertTrue(o.passed(), o.describe() + "\nstderr:\n" + o.stderr() + "\nstdout:\n" + o.stdout());
     }
 
+    /** The strict reading (includes must exist, no keys outside the block) still accepts every shipped config. */
+    @Test
+    void theShippedConfigsStillResolve() throws Exception {
+        Path conf = HypergradientCommandTest.example("hypergradient-mlp.json").getParent().getParent();
+        try (var files = java.nio.file.Files.list(conf)) {
+            List<Path> confs = files.filter(p -> p.toString().endsWith(".conf") && !p.endsWith("spark-defaults.conf")).sorted().toList();
+            assertTrue(confs.size() >= 5, confs.toString());
+            for (Path p : confs) {
+                HypergradientCommandTest.Out o = HypergradientCommandTest.run("config", p.toString());
+                org.junit.jupiter.api.Assertions.assertEquals(0, o.code(), p + ": " + o.stderr());
+            }
+        }
+        HypergradientCommandTest.Out sweep = HypergradientCommandTest.run("sweep", conf.resolve("sweeps/demo-sweep.conf").toString(),
+                "--emit", "spark-submit");
+        org.junit.jupiter.api.Assertions.assertEquals(0, sweep.code(), sweep.stderr());
+    }
+
     @Test
     void theCorpusCoversConfigsDataAndSpecs() {
         List<BadInputCorpus.Case> all = cases();

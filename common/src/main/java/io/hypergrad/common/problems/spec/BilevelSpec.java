@@ -142,15 +142,15 @@ public final class BilevelSpec {
             if (i > 0 && in != layers.get(i - 1).out()) {
                 throw new SpecException(p + ".in", in + " does not match the previous layer's out " + layers.get(i - 1).out());
             }
+            String actName = text(l, "activation", p + ".activation");
             Activation act;
             try {
-                act = Activation.parse(text(l, "activation", p + ".activation"));
+                act = Activation.parse(actName);
             } catch (IllegalArgumentException e) {
-                throw new SpecException(p + ".activation", e.getMessage());
+                act = null;
             }
-            if (act == Activation.SOFTPLUS || act == Activation.LEAKY_RELU) {
-                throw new SpecException(p + ".activation", "unknown activation '" + l.get("activation").asText()
-                        + "'; known: identity, tanh, relu, sigmoid");
+            if (act == null || act == Activation.SOFTPLUS || act == Activation.LEAKY_RELU) {
+                throw new SpecException(p + ".activation", "unknown activation '" + actName + "'; known: identity, tanh, relu, sigmoid");
             }
             String role = text(l, "role", p + ".role");
             Role r = switch (role) {
