@@ -86,6 +86,7 @@ class RunCommand implements Callable<Integer> {
         SparkSetup.configure(conf.setIfMissing("spark.app.name", "hypergrad " + c.get(RunConfig.PROBLEM)));
         // Data and contradictory settings are refused here, before Spark starts or the run folder exists.
         RoundLoop.preflight(c, conf);
+        requireFolderPath(dir);
         System.out.printf("hypergrad: %s · estimator %s · aggregator %s · %d rounds × %d tasks · master %s%n",
                 c.get(RunConfig.PROBLEM), c.get(RunConfig.ESTIMATOR), c.get(RunConfig.AGGREGATOR), c.get(RunConfig.ROUNDS),
                 c.get(RunConfig.META_BATCH), conf.get("spark.master"));
@@ -99,6 +100,19 @@ class RunCommand implements Callable<Integer> {
         printSummary(summary, folder);
         System.out.println("hypergrad: report: " + io.hypergrad.driver.report.ReportWriter.write(folder));
         return ExitCode.OK;
+    }
+
+    /** Refuses a run folder path that names an existing file (Hadoop would only fail after Spark started). */
+    static void requireFolderPath(String dir) {
+        try {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(dir);
+            org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(new org.apache.hadoop.conf.Configuration());
+            if (fs.exists(p) && !fs.getFileStatus(p).isDirectory()) {
+                throw new ConfigException("--out " + dir + ": is a file, not a run folder");
+            }
+        } catch (java.io.IOException e) {
+            // Unreachable file systems are reported when the run folder is created.
+        }
     }
 
     @SuppressWarnings("unchecked")
