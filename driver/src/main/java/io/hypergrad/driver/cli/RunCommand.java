@@ -1,8 +1,8 @@
 package io.hypergrad.driver.cli;
 
 import com.typesafe.config.Config;
-import io.hypergrad.common.config.ConfigFiles;
 import io.hypergrad.common.config.ConfigException;
+import io.hypergrad.common.config.ConfigFiles;
 import io.hypergrad.common.config.RunConfig;
 import io.hypergrad.driver.output.RunFolder;
 import io.hypergrad.driver.round.RoundLoop;
