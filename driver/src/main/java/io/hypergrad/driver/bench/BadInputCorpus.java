@@ -65,8 +65,20 @@ public final class BadInputCorpus {
         }
     }
 
-    /** The corpus's totals: cases, cases that passed, and one line per failing case. */
-    public record Result(int total, int passed, List<String> failures) {}
+    /** The corpus's totals: cases, cases that passed, one line per failing case, and every case's outcome. */
+    public record Result(int total, int passed, List<String> failures, List<Outcome> outcomes) {
+        /** Per kind of case (the id's prefix: {@code config}, {@code data}, {@code spec}): {total, passed}, in table order. */
+        public java.util.Map<String, int[]> byKind() {
+            java.util.Map<String, int[]> m = new java.util.LinkedHashMap<>();
+            for (Outcome o : outcomes) {
+                String id = o.testCase().id();
+                int[] tp = m.computeIfAbsent(id.contains("/") ? id.substring(0, id.indexOf('/')) : id, k -> new int[2]);
+                tp[0]++;
+                tp[1] += o.passed() ? 1 : 0;
+            }
+            return m;
+        }
+    }
 
     /** Every case, in the table's order. */
     public static List<Case> cases() {
@@ -90,8 +102,13 @@ public final class BadInputCorpus {
 
     /** Runs every case, each in its own temporary folder (deleted afterwards). */
     public static Result run() {
-        List<Case> cases = cases();
+        return run(cases());
+    }
+
+    /** Runs the given cases, each in its own temporary folder (deleted afterwards). */
+    public static Result run(List<Case> cases) {
         List<String> failures = new ArrayList<>();
+        List<Outcome> outcomes = new ArrayList<>();
         int passed = 0;
         for (Case c : cases) {
             Outcome o;
@@ -105,13 +122,14 @@ public final class BadInputCorpus {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            outcomes.add(o);
             if (o.passed()) {
                 passed++;
             } else {
                 failures.add(o.describe());
             }
         }
-        return new Result(cases.size(), passed, failures);
+        return new Result(cases.size(), passed, List.copyOf(failures), List.copyOf(outcomes));
     }
 
     /** Runs one case in {@code dir} (an empty folder) and checks it. */
@@ -146,7 +164,8 @@ public final class BadInputCorpus {
             }
         }
         String stdout = out.toString(StandardCharsets.UTF_8);
-        String stderr = err.toString(StandardCharsets.UTF_8);
+        // Library log lines (log4j's "HH:mm:ss LEVEL logger: …", configured by the launcher) are not the message.
+        String stderr = err.toString(StandardCharsets.UTF_8).replaceAll("(?m)^\\d\\d:\\d\\d:\\d\\d (WARN|INFO) .*\\R", "");
         List<String> problems = new ArrayList<>();
         if (exit != c.expectedExit()) {
             problems.add("exit " + exit + ", expected " + c.expectedExit());
@@ -182,6 +201,7 @@ public final class BadInputCorpus {
     public static void main(String[] args) {
         Result r = run();
         r.failures().forEach(System.out::println);
+        r.byKind().forEach((k, tp) -> System.out.printf(Locale.ROOT, "%-7s %3d/%d%n", k, tp[1], tp[0]));
         System.out.printf(Locale.ROOT, "bad-input corpus: %d/%d cases refused with the documented exit code and message%n", r.passed(), r.total());
         System.exit(r.passed() == r.total() ? 0 : 1);
     }

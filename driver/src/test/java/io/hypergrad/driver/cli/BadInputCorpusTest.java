@@ -44,6 +44,21 @@ class BadInputCorpusTest {
         org.junit.jupiter.api.Assertions.assertEquals(0, sweep.code(), sweep.stderr());
     }
 
+    /** The entry point the reliability benchmark calls (run() is run(cases())), on a few cases of each kind. */
+    @Test
+    void theRunnerCountsPerKind() {
+        List<BadInputCorpus.Case> some = cases().stream()
+                .filter(c -> List.of("config/unknown-key", "config/negative-lr", "data/idx-wrong-magic", "spec/ragged-W", "spec/nan-W")
+                        .contains(c.id()))
+                .toList();
+        BadInputCorpus.Result r = BadInputCorpus.run(some);
+        org.junit.jupiter.api.Assertions.assertEquals(5, r.total());
+        org.junit.jupiter.api.Assertions.assertEquals(5, r.passed(), String.join("\n", r.failures()));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {2, 2}, r.byKind().get("config"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 1}, r.byKind().get("data"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {2, 2}, r.byKind().get("spec"));
+    }
+
     @Test
     void theCorpusCoversConfigsDataAndSpecs() {
         List<BadInputCorpus.Case> all = cases();
