@@ -89,6 +89,10 @@ public final class Key<T> {
         if (!c.hasPath(path)) {
             return defaultValue;
         }
+        if ((type == Type.INT || type == Type.LONG) && c.getValue(path).unwrapped() instanceof Number n
+                && (n instanceof Double || n instanceof Float) && n.doubleValue() != Math.rint(n.doubleValue())) {
+            throw new ConfigException(path + " = " + render(c) + ": expected " + allowed + " (a whole number)");
+        }
         T v;
         try {
             v = (T) switch (type) {

@@ -131,6 +131,19 @@ public final class RunConfig implements Serializable {
                 throw new ConfigException("unknown config key " + path + suggestion(path, known)
                         + " (see: hypergrad config --describe)");
             }
+            if (!path.startsWith("hypergrad.")) {
+                // Keys outside the hypergrad block are not ours — unless they are ours misplaced or misspelt.
+                String root = path.contains(".") ? path.substring(0, path.indexOf('.')) : path;
+                String rest = path.contains(".") ? path.substring(path.indexOf('.') + 1) : "";
+                if (known.contains("hypergrad." + path)) {
+                    throw new ConfigException("config key " + path + " is outside the hypergrad { … } block; did you mean hypergrad."
+                            + path + "? (see: hypergrad config --describe)");
+                }
+                if (!rest.isEmpty() && levenshtein(root, "hypergrad") <= 2) {
+                    throw new ConfigException("unknown config key " + path + "; did you mean hypergrad." + rest
+                            + "? (see: hypergrad config --describe)");
+                }
+            }
         }
         for (Key<?> k : KEYS) {
             k.get(c);

@@ -35,6 +35,24 @@ public final class ClassificationTasks {
         this.queries = queries;
         this.batchSize = batchSize;
         this.corruption = corruption;
+        // Checked now, on the driver, rather than when an executor first draws a task.
+        int[][] byClass = data.indicesByClass();
+        for (Split s : Split.values()) {
+            int[] pool = pool(s);
+            if (ways > pool.length) {
+                throw new io.hypergrad.common.config.ConfigException("hypergrad.task.ways = " + ways + ": the " + s.name().toLowerCase()
+                        .replace('_', '-') + " classes of " + data.name() + " are only " + pool.length);
+            }
+        }
+        for (Split s : Split.values()) {
+            for (int c : pool(s)) {
+                if (byClass[c].length < shots + queries) {
+                    throw new io.hypergrad.common.data.DatasetException(data.name() + ": class '" + data.classNames().get(c) + "' has "
+                            + byClass[c].length + " examples; a task draws hypergrad.task.shots + hypergrad.task.queries = "
+                            + (shots + queries) + " per class");
+                }
+            }
+        }
     }
 
     /** The classes a split draws from. */

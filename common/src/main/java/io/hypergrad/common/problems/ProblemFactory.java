@@ -42,6 +42,11 @@ public final class ProblemFactory {
             }
             case "anil-quickdraw", "warpgrad-quickdraw" -> {
                 Dataset d = Datasets.load(Datasets.dataDir(c.get(RunConfig.DATA_DIR)), "quickdraw");
+                if (d.classes() < 345) {
+                    throw new io.hypergrad.common.data.DatasetException(d.name() + ": " + d.classes() + " classes (.ndjson.gz files); "
+                            + name + " splits QuickDraw's 345 classes into 245 meta-train, 50 meta-validation and 50 meta-test "
+                            + "(fetch the datasets with: deploy/bin/hypergrad fetch-data)");
+                }
                 ClassSplit split = ClassSplit.of(d.classes(), 245, 50, 50, c.get(RunConfig.SEED));
                 int ways = c.get(RunConfig.TASK_WAYS);
                 int channels = c.get(RunConfig.MODEL_WIDTH);

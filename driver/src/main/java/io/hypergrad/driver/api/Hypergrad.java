@@ -1,6 +1,5 @@
 package io.hypergrad.driver.api;
 
-import com.typesafe.config.ConfigFactory;
 import io.hypergrad.common.config.RunConfig;
 import io.hypergrad.driver.output.RunFolder;
 import io.hypergrad.driver.round.RoundListener;
@@ -58,7 +57,7 @@ public final class Hypergrad {
         if (!f.isFile()) {
             throw new IllegalArgumentException("no config file " + path);
         }
-        return new Hypergrad(spark, RunConfig.of(ConfigFactory.parseFile(f)), output, listener);
+        return new Hypergrad(spark, RunConfig.of(io.hypergrad.common.config.ConfigFiles.parse(f)), output, listener);
     }
 
     /** Sets any config key ({@code hypergrad.…}); the value is validated now. */

@@ -130,6 +130,22 @@ public final class FaultBench {
                   the loss by 10¹², a diverging inner loop) at one task and inner step; under `fail` the run must stop naming
                   round, task and step and a resume without the fault must reach the undisturbed fingerprint.
                 """);
+        sb.append("""
+
+                ## Security
+                - Kryo runs with `spark.kryo.registrationRequired=true` by default: every class that crosses the wire is
+                  registered (`HypergradKryoRegistrator`), and an unregistered one fails loudly.
+                - No Java deserialisation of data a user can supply: checkpoints use an explicit, versioned, checksummed
+                  format (`CheckpointCodec`; a crafted file with a valid checksum but absurd lengths is refused without
+                  allocating — `CheckpointCodecTest`); configs are HOCON, specs JSON, datasets IDX/NDJSON/CSV.
+                - Paths (configs, `--out`, `hypergrad.data.dir`) are opened through Hadoop's FileSystem; nothing is passed to a
+                  shell.
+                - hypergrad opens no network listener of its own; the only ones are Spark's (driver RPC, block manager, the
+                  UI when enabled), and the loopback cluster binds 127.0.0.1.
+                - Credentials embedded in URIs (`s3a://KEY:SECRET@bucket`) and secret-looking query values are redacted
+                  from `config.conf`, `config` output and every error line (`Redaction`, `RedactionTest`); keep
+                  credentials in the Hadoop/Spark configuration or the environment, which hypergrad never records.
+                """);
         Path tmp = doc.resolveSibling("." + doc.getFileName() + ".tmp");
         Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
         Files.move(tmp, doc, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

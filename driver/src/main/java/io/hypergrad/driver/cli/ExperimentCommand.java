@@ -40,7 +40,7 @@ class ExperimentCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no experiment '" + name + "' (" + f + "); known: "
                     + (known == null ? "none" : String.join(", ", java.util.Arrays.stream(known).map(k -> k.replace(".conf", "")).toList())));
         }
-        com.typesafe.config.Config raw = com.typesafe.config.ConfigFactory.parseFile(f);
+        com.typesafe.config.Config raw = io.hypergrad.common.config.ConfigFiles.parse(f);
         if (raw.hasPath("quality")) {
             return quality(f, raw.getConfig("quality"));
         }

@@ -55,7 +55,31 @@ class HypergradientCommand implements Callable<Integer> {
         if (check != null && !check.equals("fd")) {
             throw new IllegalArgumentException("--check " + check + ": the only check is fd");
         }
-        BilevelSpec s = BilevelSpec.read(spec);
+        if (!(fdStep > 0) || !Double.isFinite(fdStep)) {
+            throw new IllegalArgumentException("--fd-step " + fdStep + ": expected a positive finite number");
+        }
+        String name0 = estimator.trim().toLowerCase(Locale.ROOT);
+        int glocalDelays = 0;
+        long glocalHorizon = -1;
+        if (name0.equals("glocal") || name0.startsWith("glocal:")) {
+            String[] parts = name0.split(":", -1);
+            if (parts.length > 3) {
+                throw new IllegalArgumentException("estimator '" + estimator + "': expected glocal[:delays[:horizon]]");
+            }
+            glocalDelays = parts.length > 1 ? (int) integer(estimator, parts[1], "delays", 0) : 0;
+            glocalHorizon = parts.length > 2 ? integer(estimator, parts[2], "horizon", 1) : -1;
+        } else if (trajectory && !Estimators.parse(estimator).create().online()) {
+            throw new IllegalArgumentException("--trajectory needs an online estimator (fo, one-step, forward, hyperdistill, glocal); "
+                    + estimator + " estimates once, at the end");
+        }
+        BilevelSpec s;
+        try {
+            s = BilevelSpec.read(spec);
+        } catch (io.hypergrad.common.problems.spec.SpecException e) {
+            // Name the file too: "spec.json: layers[0].W: row 3 has 3 numbers, expected 4".
+            throw e.getMessage().startsWith(spec.getPath()) ? e
+                    : new io.hypergrad.common.problems.spec.SpecException(spec.getPath(), e.getMessage());
+        }
         Bilevel problem = s.bilevel();
         InnerOptimizer opt = problem.optimizer();
         double[] lambda = s.lambda(opt);
@@ -71,16 +95,15 @@ class HypergradientCommand implements Callable<Integer> {
         Episode.Window window;
         String name = estimator.trim().toLowerCase(Locale.ROOT);
         if (name.equals("glocal") || name.startsWith("glocal:")) {
-            String[] parts = name.split(":");
             Forward f = new Forward();
             f.begin(problem, lambda, z0);
             window = Episode.run(problem, lambda, z0, steps, s::batch, f);
             traj = window.trajectory();
             jvps = f.jvps();
             KoopmanEstimator k = new KoopmanEstimator(io.hypergrad.common.koopman.KoopmanConfig.defaults()
-                    .withDelays(parts.length > 1 ? Integer.parseInt(parts[1]) : 0));
+                    .withDelays(glocalDelays));
             Trajectory t = Trajectory.of(traj.toArray(new double[0][]));
-            KoopmanResult r = parts.length > 2 ? k.extrapolate(t, Long.parseLong(parts[2])) : k.limit(t);
+            KoopmanResult r = glocalHorizon > 0 ? k.extrapolate(t, glocalHorizon) : k.limit(t);
             estimate = r.estimate();
             ObjectNode ko = out.putObject("koopman");
             ko.put("fallback", r.fallback());
@@ -103,10 +126,6 @@ class HypergradientCommand implements Callable<Integer> {
             traj = window.trajectory();
             estimate = e.online() ? traj.get(traj.size() - 1) : e.estimate();
             jvps = e.jvps();
-            if (trajectory && !e.online()) {
-                throw new IllegalArgumentException("--trajectory needs an online estimator (fo, one-step, forward, hyperdistill, glocal); "
-                        + estimator + " estimates once, at the end");
-            }
         }
         double valLoss = problem.val().value(window.state().w, InnerOptimizer.modelLambda(lambda, problem.train()), problem.valBatch());
         out.put("valLoss", valLoss);
@@ -131,6 +150,18 @@ class HypergradientCommand implements Callable<Integer> {
         }
         System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(out));
         return ExitCode.OK;
+    }
+
+    private static long integer(String text, String s, String what, long min) {
+        try {
+            long v = Long.parseLong(s.trim());
+            if (v >= min && v <= Integer.MAX_VALUE) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("estimator '" + text + "': " + what + " must be an integer ≥ " + min + ", got '" + s + "'");
     }
 
     /** Central differences of L_val(w_T(λ), λ), unrolled from z_0. */

@@ -1,7 +1,8 @@
 package io.hypergrad.driver.cli;
 
-import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.Config;
 import io.hypergrad.common.config.ConfigException;
+import io.hypergrad.common.config.ConfigFiles;
 import io.hypergrad.common.config.RunConfig;
 import io.hypergrad.driver.output.RunFolder;
 import io.hypergrad.driver.round.RoundLoop;
@@ -50,13 +51,12 @@ class RunCommand implements Callable<Integer> {
         if (config.equals("-")) {
             c = RunConfig.defaults();
         } else {
-            File f = new File(config);
-            if (!f.isFile()) {
-                throw new ConfigException("config file " + config + " does not exist");
-            }
+            Config raw = ConfigFiles.parse(new File(config));
             try {
-                c = RunConfig.of(ConfigFactory.parseFile(f));
+                c = RunConfig.of(raw);
             } catch (com.typesafe.config.ConfigException e) {
+                throw new ConfigException(config + ": " + e.getMessage());
+            } catch (ConfigException e) {
                 throw new ConfigException(config + ": " + e.getMessage());
             }
         }
@@ -84,6 +84,9 @@ class RunCommand implements Callable<Integer> {
             conf.setMaster(master);
         }
         SparkSetup.configure(conf.setIfMissing("spark.app.name", "hypergrad " + c.get(RunConfig.PROBLEM)));
+        // Data and contradictory settings are refused here, before Spark starts or the run folder exists.
+        RoundLoop.preflight(c, conf);
+        requireFolderPath(dir);
         System.out.printf("hypergrad: %s · estimator %s · aggregator %s · %d rounds × %d tasks · master %s%n",
                 c.get(RunConfig.PROBLEM), c.get(RunConfig.ESTIMATOR), c.get(RunConfig.AGGREGATOR), c.get(RunConfig.ROUNDS),
                 c.get(RunConfig.META_BATCH), conf.get("spark.master"));
@@ -97,6 +100,19 @@ class RunCommand implements Callable<Integer> {
         printSummary(summary, folder);
         System.out.println("hypergrad: report: " + io.hypergrad.driver.report.ReportWriter.write(folder));
         return ExitCode.OK;
+    }
+
+    /** Refuses a run folder path that names an existing file (Hadoop would only fail after Spark started). */
+    static void requireFolderPath(String dir) {
+        try {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(dir);
+            org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(new org.apache.hadoop.conf.Configuration());
+            if (fs.exists(p) && !fs.getFileStatus(p).isDirectory()) {
+                throw new ConfigException("--out " + dir + ": is a file, not a run folder");
+            }
+        } catch (java.io.IOException e) {
+            // Unreachable file systems are reported when the run folder is created.
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -55,6 +55,16 @@ class SweepCommand implements Callable<Integer> {
         }
         SparkSetup.configure(conf.setIfMissing("spark.app.name", "hypergrad sweep " + spec.name())
                 .setIfMissing("spark.scheduler.mode", "FAIR"));
+        if (!status) {
+            // Every run's data and settings are checked before Spark starts or the sweep folder exists.
+            for (io.hypergrad.driver.sweep.SweepRun r : spec.runs()) {
+                try {
+                    io.hypergrad.driver.round.RoundLoop.preflight(r.config(), conf);
+                } catch (io.hypergrad.common.config.ConfigException e) {
+                    throw new io.hypergrad.common.config.ConfigException("sweep run " + r.name() + ": " + e.getMessage());
+                }
+            }
+        }
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             RunFolder folder = new RunFolder(dir, sc.hadoopConfiguration());
             SweepRunner runner = new SweepRunner(sc, spec, folder);

@@ -68,7 +68,7 @@ public final class RoundLoop {
      * @return the summary written to {@code summary.json} (or null when stopped early)
      */
     public Map<String, Object> run(boolean resume, int stopAfter) {
-        MetaProblem problem = ProblemCache.get(config);
+        MetaProblem problem = preflight(config, sc.getConf());
         long seed = config.get(RunConfig.SEED);
         int rounds = config.get(RunConfig.ROUNDS);
         java.util.Optional<DriverState> resumed = resume ? checkpoints.loadNewest() : java.util.Optional.empty();
@@ -190,6 +190,23 @@ public final class RoundLoop {
         }
         LOG.warning(what + " (hypergrad.nonFinite = " + policy + ": " + (policy.equals("clip")
                 ? "estimates up to the fault kept" : total.skippedTasks + " task(s) left out of this round") + ")");
+    }
+
+    /**
+     * Everything that can be checked before Spark runs anything: builds the problem (so a missing or
+     * malformed dataset is reported now, exit 3) and checks the config against the problem's sizes
+     * ({@link io.hypergrad.common.problems.Preflight}, exit 2). Callers run it before they start Spark or
+     * create the run folder; {@link #run} runs it again (the problem is cached per JVM).
+     *
+     * @param spark the Spark settings the run will use (master and executor memory bound an episode's memory)
+     */
+    public static MetaProblem preflight(RunConfig config, org.apache.spark.SparkConf spark) {
+        MetaProblem problem = ProblemCache.get(config);
+        String master = spark.get("spark.master", "local[*]");
+        long heap = master.startsWith("local") ? Runtime.getRuntime().maxMemory()
+                : spark.getSizeAsBytes("spark.executor.memory", "1g");
+        io.hypergrad.common.problems.Preflight.check(config, problem, heap);
+        return problem;
     }
 
     /** Outer steps each round takes: one per trajectory row under replay, else one. */

@@ -55,7 +55,7 @@ public final class SweepSpec {
         }
         Config c;
         try {
-            c = ConfigFactory.parseFile(file).resolve();
+            c = io.hypergrad.common.config.ConfigFiles.parse(file).resolve();
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException("sweep file " + file + " does not parse: " + e.getMessage());
         }
@@ -79,7 +79,7 @@ public final class SweepSpec {
             if (!bf.isFile()) {
                 throw new ConfigException("sweep.base = " + s.getString("base") + ": no such file (" + bf + ")");
             }
-            base = ConfigFactory.parseFile(bf);
+            base = io.hypergrad.common.config.ConfigFiles.parse(bf);
             baseLocation = bf.getPath();
         }
         String metric = s.hasPath("metric") ? s.getString("metric") : "finalValAccuracy";

@@ -81,11 +81,19 @@ public final class BilevelSpec {
 
     /** Reads a spec file. */
     public static BilevelSpec read(File f) {
+        if (!f.isFile()) {
+            throw new SpecException(f.getPath(), f.exists() ? "not a file" : "no such file");
+        }
+        JsonNode root;
         try {
-            return parse(new ObjectMapper().readTree(f));
+            // NaN and Infinity literals are read so that the field holding one can be named (and refused) below.
+            ObjectMapper json = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                    .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+            root = json.readTree(f);
         } catch (IOException e) {
             throw new SpecException(f.getPath(), "not valid JSON: " + e.getMessage().split("\n")[0]);
         }
+        return parse(root);
     }
 
     /** Parses a spec from its JSON tree. */
@@ -134,15 +142,15 @@ public final class BilevelSpec {
             if (i > 0 && in != layers.get(i - 1).out()) {
                 throw new SpecException(p + ".in", in + " does not match the previous layer's out " + layers.get(i - 1).out());
             }
+            String actName = text(l, "activation", p + ".activation");
             Activation act;
             try {
-                act = Activation.parse(text(l, "activation", p + ".activation"));
+                act = Activation.parse(actName);
             } catch (IllegalArgumentException e) {
-                throw new SpecException(p + ".activation", e.getMessage());
+                act = null;
             }
-            if (act == Activation.SOFTPLUS || act == Activation.LEAKY_RELU) {
-                throw new SpecException(p + ".activation", "unknown activation '" + l.get("activation").asText()
-                        + "'; known: identity, tanh, relu, sigmoid");
+            if (act == null || act == Activation.SOFTPLUS || act == Activation.LEAKY_RELU) {
+                throw new SpecException(p + ".activation", "unknown activation '" + actName + "'; known: identity, tanh, relu, sigmoid");
             }
             String role = text(l, "role", p + ".role");
             Role r = switch (role) {
@@ -206,6 +214,11 @@ public final class BilevelSpec {
                     batches[i][k] = v.asInt();
                 }
             }
+        }
+        if (!hyper.contains("logLearningRate") && !hyper.contains("logWeightDecay")
+                && layers.stream().noneMatch(l -> l.role() == Role.HYPER)) {
+            throw new SpecException("hyper", "no hyperparameters: no layer has role 'hyper' and neither logLearningRate nor "
+                    + "logWeightDecay is listed, so there is nothing to differentiate");
         }
         return new BilevelSpec(layers, mse, train, val, opt, lr, mom, wd, steps, batches,
                 hyper.contains("logLearningRate"), hyper.contains("logWeightDecay"));
@@ -355,7 +368,9 @@ public final class BilevelSpec {
 
     private static double finite(JsonNode v, String p) {
         if (v == null || !v.isNumber() || !Double.isFinite(v.asDouble())) {
-            throw new SpecException(p, (v == null ? "missing" : v.toString()) + " is not a finite number");
+            String shown = v == null ? "missing" : v.isNumber() ? String.valueOf(v.asDouble())
+                    : v.isTextual() ? "the string " + v : v.toString();
+            throw new SpecException(p, shown + " is not a finite number");
         }
         return v.asDouble();
     }
