@@ -71,8 +71,15 @@ public final class FaultBench {
                 }
             }
         }
+        BadInputCorpus.Result corpus = BadInputCorpus.run();
+        out.printf(Locale.ROOT, "bad-input corpus: %d/%d cases refused with the right exit code and message, nothing left behind%n",
+                corpus.passed(), corpus.total());
+        for (String f : corpus.failures()) {
+            out.println("  FAILED " + f);
+            all.add(new FaultDrills.Outcome("bad input", false, f));
+        }
         if (doc != null) {
-            writeTable(doc, table(all), injections);
+            writeTable(doc, table(all), injections, corpus);
             out.println("wrote " + doc);
         }
         return all;
@@ -96,9 +103,9 @@ public final class FaultBench {
         return t;
     }
 
-    private static void writeTable(Path doc, Map<String, int[]> t, int injections) throws IOException {
+    private static void writeTable(Path doc, Map<String, int[]> t, int injections, BadInputCorpus.Result corpus) throws IOException {
         StringBuilder sb = new StringBuilder();
-        sb.append("# Reliability, measured\n\n");
+        sb.append("# Reliability, measured\n\n## Faults\n\n");
         sb.append("Written by `deploy/bin/hypergrad bench faults --injections ").append(injections).append("` on ")
                 .append(LocalDate.now()).append(" — every count below is what that run observed. Each drill injects one fault ")
                 .append("into a real run of a small sinusoid config (8 rounds, 4 tasks, HyperDistill with θ refits) and ")
@@ -106,13 +113,21 @@ public final class FaultBench {
                 .append("a bit-identical `lambdaSha256` and no completed round lost (for `skip-task` and `clip`, whose λ ")
                 .append("differs from the undisturbed run's by design: the fault was counted in `metrics.jsonl`, λ stayed ")
                 .append("finite and the fingerprint was identical on one and two executor threads).\n\n");
+        t.remove("bad input");
         sb.append("| fault class | injections | survived, nothing lost |\n|---|---|---|\n");
         for (Map.Entry<String, int[]> e : t.entrySet()) {
             sb.append("| ").append(e.getKey()).append(" | ").append(e.getValue()[0]).append(" | ").append(e.getValue()[1]).append(" |\n");
         }
+        sb.append("\n## Bad input\n\nThe corpus in `driver/src/main/resources/bad-input/` (`cases.tsv`; also run by `BadInputCorpusTest`): ")
+                .append("each case must exit with its documented code, print one `hypergrad: …` line naming the key, field or file, ")
+                .append("print no stack trace, and leave no new file behind.\n\n| kind | cases | right exit code and message, nothing left |\n|---|---|---|\n");
+        for (Map.Entry<String, int[]> e : corpus.byKind().entrySet()) {
+            sb.append("| ").append(e.getKey()).append(" | ").append(e.getValue()[0]).append(" | ").append(e.getValue()[1]).append(" |\n");
+        }
+        sb.append("| **all** | ").append(corpus.total()).append(" | ").append(corpus.passed()).append(" |\n");
         sb.append("""
 
-                How each class is injected:
+                ## How each fault is injected
                 - **executor kill -9**: a loopback standalone cluster (master and two workers, separate JVMs); when a task of
                   the chosen round starts, the JVM of the executor running it is sent SIGKILL (tasks are slowed to 1.5 s so
                   the kill lands inside a task). Spark re-runs the lost tasks on the survivor and a relaunched executor.
