@@ -132,18 +132,20 @@ public final class FaultBench {
                   the chosen round starts, the JVM of the executor running it is sent SIGKILL (tasks are slowed to 1.5 s so
                   the kill lands inside a task). Spark re-runs the lost tasks on the survivor and a relaunched executor.
                 - **driver kill -9**: `hypergrad run` as a separate JVM, sent SIGKILL three times per drill at seeded random
-                  points (after a random number of reported rounds plus 0–400 ms, so kills land inside rounds and inside
-                  checkpoint writes), each time resumed with `--resume`; after every kill the newest valid checkpoint must
-                  cover every round the driver had reported complete.
+                  points (after a random number of reported rounds plus 0–400 ms: inside a round or between rounds, by
+                  chance also inside a checkpoint write — the next drill makes that case certain), each time resumed with
+                  `--resume`; after every kill the newest valid checkpoint must cover every round the driver had reported
+                  complete.
                 - **driver kill in checkpoint write**: a test hook halts the driver JVM (no shutdown hooks) after writing
                   half of a chosen round's checkpoint under its final name — the worst case, a store without atomic
                   renames; the resume must reject the torn file, re-run that round and finish identically.
                 - **checkpoint truncate / flip / delete / foreign**: the newest checkpoint of a stopped run is cut at a
                   random length, has a random bit flipped, is deleted, or is replaced by a valid checkpoint of another
                   config (another seed); the resume must report it, use the previous one and finish identically.
-                - **NaN/Inf loss / gradient / hvp / hypergradient, explode**: a test hook poisons that value (or multiplies
-                  the loss by 10¹², a diverging inner loop) at one task and inner step; under `fail` the run must stop naming
-                  round, task and step and a resume without the fault must reach the undisturbed fingerprint.
+                - **NaN/Inf loss / gradient / hvp / hypergradient, exploding loss**: a test hook poisons that value (or
+                  multiplies the loss by 10¹², a diverging inner loop) at one task and inner step ≥ 2 (divergence is judged
+                  against a window's first loss); under `fail` the run must stop naming round, task and step and a resume
+                  without the fault must reach the undisturbed fingerprint.
                 """);
         sb.append("""
 

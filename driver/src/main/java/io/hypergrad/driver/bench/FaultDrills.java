@@ -191,17 +191,17 @@ public final class FaultDrills {
                     .loadNewest().map(s -> s.round).orElse(0);
             log.add(String.format("kill %d after round %d (+%d ms): resumed from round %d", k + 1, reported, delayMillis, kept));
             if (kept < reported) {
-                return new Outcome("driver kill -9", false, String.join("; ", log) + ": round " + reported + " was reported complete but lost");
+                return new Outcome("driver kill -9 (" + kills + " per run)", false, String.join("; ", log) + ": round " + reported + " was reported complete but lost");
             }
         }
         Process last = driver(conf, dir, true);
         String out = new String(last.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!last.waitFor(300, TimeUnit.SECONDS) || last.exitValue() != 0) {
-            return new Outcome("driver kill -9", false, String.join("; ", log) + "; the final resume failed: " + tail(out));
+            return new Outcome("driver kill -9 (" + kills + " per run)", false, String.join("; ", log) + "; the final resume failed: " + tail(out));
         }
         String summary = Files.readString(dir.resolve("summary.json"));
         boolean same = summary.contains("\"lambdaSha256\":\"" + reference + "\"");
-        return new Outcome("driver kill -9", same, String.join("; ", log) + "; fingerprint " + (same ? "identical" : "DIFFERENT"));
+        return new Outcome("driver kill -9 (" + kills + " per run)", same, String.join("; ", log) + "; fingerprint " + (same ? "identical" : "DIFFERENT"));
     }
 
     /**
@@ -309,17 +309,18 @@ public final class FaultDrills {
         String spec = (round - 1) + ":" + task + ":" + step + ":" + kind;
         RunConfig cp = c.with("hypergrad.nonFinite", "\"" + policy + "\"");
         String expected = "round " + round + ": task " + task + ", step " + step + ": ";
+        String label = (kind.equals("explode") ? "exploding loss" : "NaN/Inf " + kind) + " (" + policy + ")";
         if (policy.equals("fail")) {
             try {
                 run(new SparkConf().setMaster("local[2]").set(InjectedFault.CONF_KEY, spec), cp, dir, false, RoundListener.NONE);
-                return new Outcome("NaN/Inf " + kind + " (fail)", false, "the run did not fail");
+                return new Outcome(label, false, "the run did not fail");
             } catch (RunFailedException e) {
                 if (!e.getMessage().startsWith(expected)) {
-                    return new Outcome("NaN/Inf " + kind + " (fail)", false, "message does not name the fault: " + e.getMessage());
+                    return new Outcome(label, false, "message does not name the fault: " + e.getMessage());
                 }
                 Map<String, Object> resumed = run(new SparkConf().setMaster("local[2]"), cp, dir, true, RoundListener.NONE);
                 boolean same = reference.equals(resumed.get("lambdaSha256"));
-                return new Outcome("NaN/Inf " + kind + " (fail)", same, "failed with \"" + e.getMessage().substring(0, e.getMessage().indexOf(" (hypergrad"))
+                return new Outcome(label, same, "failed with \"" + e.getMessage().substring(0, e.getMessage().indexOf(" (hypergrad"))
                         + "\"; resumed: fingerprint " + (same ? "identical" : "DIFFERENT"));
             }
         }
@@ -331,7 +332,7 @@ public final class FaultDrills {
         // (valAccuracy is NaN on regression problems by definition; λ and the losses must never be.)
         boolean finite = !java.util.regex.Pattern.compile("\"(lambdaNorm|hypergradNorm|trainLoss|valLoss)\":(NaN|-?Infinity)").matcher(metrics).find();
         boolean same = a.get("lambdaSha256").equals(b.get("lambdaSha256"));
-        return new Outcome("NaN/Inf " + kind + " (" + policy + ")", counted && finite && same,
+        return new Outcome(label, counted && finite && same,
                 String.format("counted in metrics.jsonl: %s; λ finite: %s; same fingerprint on 1 and 2 threads: %s", counted, finite, same));
     }
 }
