@@ -3,7 +3,7 @@
 // instead of refitted) that prints, after every round, the top eigenvalue of the head's inner Hessian
 // against momentum SGD's stability bound 2(1 + μ)/η. No Spark. Single-file source launch (Java 17):
 //   java --add-modules=jdk.incubator.vector -cp "driver/target/hypergrad.jar:driver/target/lib/*" \
-//        deploy/examples/SinusoidCurvature.java ESTIMATOR ROUNDS OUTER_LR [REPTILE_STEP] [MOMENTUM] [online] [EVERY]
+//        deploy/examples/SinusoidCurvature.java ESTIMATOR ROUNDS OUTER_LR [REPTILE_STEP] [MOMENTUM] [online|replay] [EVERY] [SEED]
 // e.g. ... SinusoidCurvature.java hyperdistill:0.99:0.75 6 1e-3      (diverges in round 3)
 //      ... SinusoidCurvature.java hyperdistill:0.99:0.75 6 1e-3 1.0 0.9 online   (λ updated after every inner step)
 import io.hypergrad.common.hypergrad.Bilevel;
@@ -31,6 +31,7 @@ public class SinusoidCurvature {
         double mu = args.length > 4 ? Double.parseDouble(args[4]) : 0.9;
         boolean online = args.length > 5 && args[5].equals("online");
         int every = args.length > 6 ? Integer.parseInt(args[6]) : 1;
+        long seed = args.length > 7 ? Long.parseLong(args[7]) : 0;
         int tasks = 10, steps = 30;
         double innerLr = 0.01;
         Sinusoid p = new Sinusoid(new int[] {100, 100, 100}, 10, 10, steps, innerLr, mu);
@@ -38,16 +39,16 @@ public class SinusoidCurvature {
         Loss val = new Loss(p.layout(), p.valObjective());
         Loss probe = new Loss(p.layout(), p.trainObjective());
         InnerOptimizer opt = p.newOptimizer();
-        double[] lambda = p.initialLambda(0);
-        double[] phi = p.initialPhi(0);
+        double[] lambda = p.initialLambda(seed);
+        double[] phi = p.initialPhi(seed);
         OuterOptimizer adam = Transforms.adam(outerLr);
         OptimizerState st = adam.init(lambda);
         java.lang.reflect.Field lf = Class.forName("io.hypergrad.common.hypergrad.AbstractEstimator").getDeclaredField("lambda");
         lf.setAccessible(true);
         double bound = mu > 0 ? Curvature.momentumSgdBound(innerLr, mu) : 2 / innerLr;
-        System.out.printf("estimator %s, outer Adam lr %g, Reptile step %g, inner momentum %g, %s; bound on the head's curvature %.0f%n",
-                estimator, outerLr, reptile, mu, online ? "λ updated after every inner step" : "replay after the episode", bound);
-        System.out.printf("round 0: head curvature %.2f%n", curvature(p, probe, lambda, phi, 0));
+        System.out.printf("seed %d, estimator %s, outer Adam lr %g, Reptile step %g, inner momentum %g, %s; bound on the head's curvature %.0f%n",
+                seed, estimator, outerLr, reptile, mu, online ? "λ updated after every inner step" : "replay after the episode", bound);
+        System.out.printf("round 0: head curvature %.2f%n", curvature(p, probe, lambda, phi, seed, 0));
         if (online && !Estimators.parse(estimator).create().online()) {
             throw new IllegalArgumentException(estimator + " is offline: it has no per-step hypergradients to apply online");
         }
@@ -57,7 +58,7 @@ public class SinusoidCurvature {
             InnerState[] z = new InnerState[tasks];
             double[][] rows = new double[steps][lambda.length];
             for (int k = 0; k < tasks; k++) {
-                ts[k] = p.task(0, Split.META_TRAIN, r, k);
+                ts[k] = p.task(seed, Split.META_TRAIN, r, k);
                 es[k] = Estimators.parse(estimator).create(0.75, k);
                 z[k] = opt.init(phi);
                 es[k].begin(new Bilevel(train, val, opt, ts[k].valBatch()), lambda, z[k]);
@@ -114,17 +115,17 @@ public class SinusoidCurvature {
             }
             if ((r + 1) % every == 0 || r + 1 == rounds || !(trainLoss < 1e3)) {
                 System.out.printf("round %d: mean final inner loss %.4g, max |w_T| %.3g, |φ| %.3g, |λ| %.4f, head curvature after the round %.2f%n",
-                        r + 1, trainLoss, maxHead, norm(phi), norm(lambda), curvature(p, probe, lambda, phi, r + 1));
+                        r + 1, trainLoss, maxHead, norm(phi), norm(lambda), curvature(p, probe, lambda, phi, seed, r + 1));
             }
         }
     }
 
     /** The largest top eigenvalue over the next round's first three tasks. */
-    static double curvature(Sinusoid p, Loss probe, double[] lambda, double[] phi, int round) {
+    static double curvature(Sinusoid p, Loss probe, double[] lambda, double[] phi, long seed, int round) {
         double top = 0;
         for (int k = 0; k < 3; k++) {
             top = Math.max(top, Curvature.topEigenvalue(probe, phi, InnerOptimizer.modelLambda(lambda, probe),
-                    p.task(0, Split.META_TRAIN, round, k).trainBatch(1), 50, k));
+                    p.task(seed, Split.META_TRAIN, round, k).trainBatch(1), 50, k));
         }
         return top;
     }

@@ -22,9 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shipped {@code conf/sinusoid.conf} as it is (full model, meta-batch, T, HyperDistill with θ refits),
- * for its first rounds: the inner loop must stay stable. With the paper's outer lr 1e-3 this config
- * diverged in round 3 (mean final inner training loss ≈ 1e77) because the learned body made the head's
- * inner problem stiffer than momentum SGD can take (η·λmax ≥ 2(1 + μ)); this test fails on that config.
+ * for its first three rounds: the inner loop must stay stable. With the paper's outer lr 1e-3 this config
+ * diverged in round 3 (mean final inner training loss 1.26e77) because the learned body made the head's
+ * inner problem stiffer than momentum SGD can take (η·λmax ≥ 2(1 + μ)); this test fails on that setting.
+ * It guards that early blow-up only: at the shipped 3e-4 one seed of three still crosses the bound later
+ * (round 6 of seed 1; docs/RESULTS.md, section 4.1).
  */
 class SinusoidConfigTest {
     private static final ObjectMapper JSON = new ObjectMapper();
