@@ -122,6 +122,7 @@ public final class RoundLoop {
             m.put("theta", st.theta);
             m.put("jvps", total.jvps);
             m.put("nonFinite", total.nonFinite);
+            m.put("innerDiverged", total.innerDiverged);
             m.put("nonFiniteOuterSteps", outer.nonFiniteEvents());
             m.put("seconds", seconds);
             m.put("maxTaskSeconds", total.maxSeconds);

@@ -57,6 +57,7 @@ class SinusoidConfigTest {
             // A stable inner loop ends below that; the diverging one ended at ~1e77.
             assertTrue(train < 10, "round " + m.path("round") + ": mean final inner training loss " + train);
             assertEquals(0, m.path("nonFinite").asInt(), line);
+            assertEquals(0, m.path("innerDiverged").asInt(-1), line);
         }
 
         // The stiffness the learned body gives the head's inner problem, against momentum SGD's bound.

@@ -16,6 +16,11 @@ public final class EpisodeResult {
     public long jvps;
     public double seconds;
     public long nonFinite;
+    /**
+     * 1 when the inner loop diverged in this window: its final training loss is not finite or more than
+     * {@link EpisodeRunner#DIVERGENCE_FACTOR} times the loss it started the window with, else 0.
+     */
+    public int innerDiverged;
     /** θ-refit samples (refit rounds only). */
     public double[] thetaX = new double[0];
     public double[] thetaY = new double[0];

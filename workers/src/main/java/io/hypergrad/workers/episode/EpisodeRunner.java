@@ -24,6 +24,14 @@ import java.util.List;
 public final class EpisodeRunner {
     private static final ThreadLocal<Workspace> WORKSPACE = new ThreadLocal<>();
 
+    /**
+     * An inner loop counts as diverged when its window ends with a training loss this many times the one
+     * it started with (or a non-finite one). A stable loop ends below its start, up to mini-batch noise;
+     * one past momentum SGD's stability bound grows geometrically (the sinusoid run of docs/RESULTS.md §4.1
+     * went from ≈ 4 to 1e77 in 30 steps).
+     */
+    public static final double DIVERGENCE_FACTOR = 10.0;
+
     private EpisodeRunner() {}
 
     /** The per-thread losses and optimiser of one problem. */
@@ -59,6 +67,8 @@ public final class EpisodeRunner {
         int total = problem.innerSteps();
         int tau = config.get(RunConfig.INNER_WINDOW);
         int steps = tau == 0 ? total - z0.step : Math.min(tau, total - z0.step);
+        double[] modelLambda = InnerOptimizer.modelLambda(payload.lambda, ws.train());
+        double startLoss = ws.train().value(z0.w, modelLambda, t.trainBatch(z0.step + 1));
         estimator.begin(bilevel, payload.lambda, z0);
         Episode.Window window = Episode.run(bilevel, payload.lambda, z0, steps, t::trainBatch, estimator);
         List<double[]> traj = window.trajectory();
@@ -69,6 +79,7 @@ public final class EpisodeRunner {
         r.task = task;
         r.trainLoss = ws.train().value(window.state().w, InnerOptimizer.modelLambda(payload.lambda, ws.train()),
                 t.trainBatch(window.state().step));
+        r.innerDiverged = diverged(startLoss, r.trainLoss) ? 1 : 0;
         shapeTrajectory(r, traj, config.get(RunConfig.AGGREGATOR), payload.lambda.length);
         double[] wT = window.state().w;
         r.reptile = new double[wT.length];
@@ -138,6 +149,11 @@ public final class EpisodeRunner {
         r.trainLoss = ws.train().value(z.w, lm, t.trainBatch(problem.innerSteps()));
         r.seconds = (System.nanoTime() - start) / 1e9;
         return r;
+    }
+
+    /** Whether a window that started at training loss {@code start} and ended at {@code end} diverged. */
+    static boolean diverged(double start, double end) {
+        return !Double.isFinite(end) || end > DIVERGENCE_FACTOR * Math.max(start, 1e-12);
     }
 
     /** Keeps what the aggregator needs: every row (replay, koopman), their sum, or the last. */

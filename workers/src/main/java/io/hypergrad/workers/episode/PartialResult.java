@@ -35,6 +35,8 @@ public final class PartialResult implements Serializable {
     public double maxSeconds;
     /** Non-finite hypergradient entries seen. */
     public long nonFinite;
+    /** Episodes whose inner loop diverged ({@link EpisodeResult#innerDiverged}). */
+    public int innerDiverged;
     /** θ-refit samples of every episode, in task order (refit rounds only). */
     public double[] thetaX = new double[0];
     public double[] thetaY = new double[0];
@@ -83,6 +85,7 @@ public final class PartialResult implements Serializable {
         seconds += r.seconds;
         maxSeconds = Math.max(maxSeconds, r.seconds);
         nonFinite += r.nonFinite;
+        innerDiverged += r.innerDiverged;
     }
 
     private static double[] join(double[] a, double[] b) {
@@ -136,5 +139,6 @@ public final class PartialResult implements Serializable {
         seconds += p.seconds;
         maxSeconds = Math.max(maxSeconds, p.maxSeconds);
         nonFinite += p.nonFinite;
+        innerDiverged += p.innerDiverged;
     }
 }
