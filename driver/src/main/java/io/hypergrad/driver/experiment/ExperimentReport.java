@@ -191,11 +191,26 @@ public final class ExperimentReport {
                     .title((regression ? "Meta-test loss (" : "Meta-test accuracy (") + spec.name() + ")")
                     .xAxisTitle(what).yAxisTitle(metric).build();
             c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+            // Losses are positive and a diverged run can be 1e8 beside 0.3: a log axis keeps both readable.
             List<String> names = rows.stream().map(Row::estimator).toList();
+            if (regression) {
+                // XChart's log axis needs an explicit minimum for bars: the power of ten under the smallest value.
+                double min = rows.stream().mapToDouble(r -> Math.min(r.loss(), r.initialLoss())).min().orElse(1);
+                for (String n : names) {
+                    min = Math.min(min, paper.values().getOrDefault(n, min));
+                }
+                c.getStyler().setYAxisLogarithmic(true);
+                c.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
+            }
             double k = regression ? 1 : 100;
             c.addSeries("initial λ", names, rows.stream().map(r -> k * (regression ? r.initialLoss() : r.initialAccuracy())).toList());
-            c.addSeries("learned λ", names, rows.stream().map(r -> k * (regression ? r.loss() : r.accuracy())).toList(),
-                    rows.stream().map(r -> k * (regression ? r.lossCi() : r.accuracyCi())).toList());
+            if (regression) {
+                // No error bars on the logarithmic axis (XChart refuses them there); the table has the CIs.
+                c.addSeries("learned λ", names, rows.stream().map(Row::loss).toList());
+            } else {
+                c.addSeries("learned λ", names, rows.stream().map(r -> k * r.accuracy()).toList(),
+                        rows.stream().map(r -> k * r.accuracyCi()).toList());
+            }
             if (paper.present() && names.stream().allMatch(paper.values()::containsKey)) {
                 c.addSeries("paper", names, names.stream().map(paper.values()::get).toList());
             }
