@@ -15,7 +15,10 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code experiment NAME}: runs the sweep {@code conf/experiments/NAME.conf} (resumable) and writes its
- * table ({@code results.md}) and plot ({@code results.png}) from the runs' outputs.
+ * table ({@code results.md}) and plot ({@code results.png}) from the runs' outputs. Beside the
+ * {@code sweep} block the file may hold {@code paper { title = "…", LABEL = number, … }} (published
+ * numbers printed beside ours) and {@code memory = true} (a measured peak-memory column,
+ * {@link io.hypergrad.driver.experiment.EpisodeMemory}).
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Run an experiment (conf/experiments/NAME.conf) and write its results table and plot.")
@@ -54,7 +57,20 @@ class ExperimentCommand implements Callable<Integer> {
             RunFolder folder = new RunFolder(out != null ? out : "experiments/" + name, sc.hadoopConfiguration());
             System.out.printf("hypergrad: experiment %s · %d runs · outputs in %s%n", name, spec.runs().size(), folder.pathOf(""));
             new SweepRunner(sc, spec, folder).run(parallel, (run, msg) -> System.out.println(run + ": " + msg));
-            System.out.print(ExperimentReport.write(spec, folder));
+            ExperimentReport.Reference paper = ExperimentReport.Reference.NONE;
+            if (raw.hasPath("paper")) {
+                com.typesafe.config.Config p = raw.getConfig("paper");
+                java.util.Map<String, Double> values = new java.util.LinkedHashMap<>();
+                for (var e : p.root().entrySet()) {
+                    if (!e.getKey().equals("title")) {
+                        values.put(e.getKey(), ((Number) e.getValue().unwrapped()).doubleValue());
+                    }
+                }
+                paper = new ExperimentReport.Reference(p.hasPath("title") ? p.getString("title") : "paper", values);
+            }
+            java.util.Map<String, Double> memory = raw.hasPath("memory") && raw.getBoolean("memory")
+                    ? ExperimentReport.measureMemory(spec) : java.util.Map.of();
+            System.out.print(ExperimentReport.write(spec, folder, paper, memory));
             System.out.println("hypergrad: table " + folder.pathOf("results.md") + ", plot " + folder.pathOf("results.png"));
         }
         return ExitCode.OK;

@@ -55,12 +55,51 @@ public final class ExperimentReport {
         return String.join(", ", parts);
     }
 
-    /** One compared configuration's aggregate. */
+    /** One compared configuration's aggregate; accuracies are NaN for regression problems. */
     record Row(String estimator, int runs, double accuracy, double accuracyCi, double accuracySeedSd, double loss, double lossCi,
-               double initialAccuracy, double jvpsPerEpisode, double secondsPerEpisode) {}
+               double lossSeedSd, double initialAccuracy, double initialLoss, double jvpsPerEpisode, double secondsPerEpisode) {}
+
+    /** Published numbers to print beside ours, by row label (e.g. the estimator), and where they are from. */
+    public record Reference(String title, Map<String, Double> values) {
+        public static final Reference NONE = new Reference(null, Map.of());
+
+        boolean present() {
+            return title != null && !values.isEmpty();
+        }
+
+        String cell(String label) {
+            Double v = values.get(label);
+            return v == null ? "–" : String.format(Locale.ROOT, "%s", v);
+        }
+    }
+
+    /**
+     * The memory column: {@link EpisodeMemory} for the first run of every row label (its config and
+     * estimator), in MB by label. Call with no Spark job running, or the other threads' garbage adds noise.
+     */
+    public static Map<String, Double> measureMemory(SweepSpec spec) {
+        Map<String, Double> mb = new LinkedHashMap<>();
+        List<String> varied = variedKeys(spec);
+        for (SweepRun r : spec.runs()) {
+            String label = label(r, varied);
+            if (!mb.containsKey(label)) {
+                mb.put(label, EpisodeMemory.peakMegabytes(r.config(), r.config().get(RunConfig.ESTIMATOR)));
+            }
+        }
+        return mb;
+    }
 
     /** Writes {@code results.md} and {@code results.png} into the sweep folder; returns the Markdown. */
     public static String write(SweepSpec spec, RunFolder sweep) {
+        return write(spec, sweep, Reference.NONE, Map.of());
+    }
+
+    /**
+     * As {@link #write(SweepSpec, RunFolder)}, with the paper's numbers beside ours and a measured memory
+     * column ({@link EpisodeMemory}, MB by row label) when given. Regression problems (no accuracy in the
+     * summaries) get a table and plot of the meta-test loss instead of accuracy.
+     */
+    public static String write(SweepSpec spec, RunFolder sweep, Reference paper, Map<String, Double> peakMegabytes) {
         Map<String, List<JsonNode[]>> byEstimator = new LinkedHashMap<>();
         List<String> varied = variedKeys(spec);
         for (SweepRun r : spec.runs()) {
@@ -87,44 +126,94 @@ public final class ExperimentReport {
         }
         List<Row> rows = new ArrayList<>();
         byEstimator.forEach((est, runs) -> {
-            double acc = 0, ci = 0, loss = 0, lci = 0, init = 0, jv = 0, sec = 0;
+            double acc = 0, ci = 0, loss = 0, lci = 0, init = 0, initLoss = 0, jv = 0, sec = 0;
             List<Double> accs = new ArrayList<>();
+            List<Double> losses = new ArrayList<>();
             for (JsonNode[] r : runs) {
                 JsonNode l = r[0].path("metaTest").path("learned");
-                accs.add(l.path("accuracy").asDouble());
-                acc += l.path("accuracy").asDouble();
-                ci += l.path("accuracyCi95").asDouble();
-                loss += l.path("loss").asDouble();
-                lci += l.path("lossCi95").asDouble();
-                init += r[0].path("metaTest").path("initial").path("accuracy").asDouble();
+                accs.add(number(l.path("accuracy")));
+                losses.add(number(l.path("loss")));
+                acc += number(l.path("accuracy"));
+                ci += number(l.path("accuracyCi95"));
+                loss += number(l.path("loss"));
+                lci += number(l.path("lossCi95"));
+                init += number(r[0].path("metaTest").path("initial").path("accuracy"));
+                initLoss += number(r[0].path("metaTest").path("initial").path("loss"));
                 jv += r[1].path("jvps").asDouble();
                 sec += r[1].path("seconds").asDouble();
             }
             int n = runs.size();
-            double mean = acc / n;
-            double sd = 0;
-            for (double a : accs) {
-                sd += (a - mean) * (a - mean);
-            }
-            rows.add(new Row(est, n, mean, ci / n, n > 1 ? Math.sqrt(sd / (n - 1)) : 0, loss / n, lci / n, init / n, jv / n, sec / n));
+            rows.add(new Row(est, n, acc / n, ci / n, seedSd(accs), loss / n, lci / n, seedSd(losses), init / n, initLoss / n,
+                    jv / n, sec / n));
         });
+        boolean regression = !rows.isEmpty() && rows.stream().allMatch(r -> Double.isNaN(r.accuracy()));
+        boolean memory = rows.stream().anyMatch(r -> peakMegabytes.containsKey(r.estimator()));
         String what = varied.isEmpty() ? "estimator" : String.join(", ", varied.stream().map(k -> k.replace("hypergrad.", "")).toList());
-        StringBuilder md = new StringBuilder("| " + what + " | runs | meta-test accuracy (learned λ) | ± 95% CI | seed s.d. | meta-test loss "
-                + "| accuracy with initial λ | JVPs / inner optimisation | s / inner optimisation |\n|---|---|---|---|---|---|---|---|---|\n");
+        StringBuilder md = new StringBuilder("| " + what + " | runs | ");
+        md.append(regression ? "meta-test loss (learned λ) | ± 95% CI | seed s.d. | " : "meta-test accuracy (learned λ) | ± 95% CI | seed s.d. | ");
+        if (paper.present()) {
+            md.append("paper: ").append(paper.title()).append(" | ");
+        }
+        md.append(regression ? "loss with initial λ | " : "meta-test loss | accuracy with initial λ | ");
+        md.append("JVPs / inner optimisation | s / inner optimisation |");
+        if (memory) {
+            md.append(" peak live heap / episode (MB) |");
+        }
+        int columns = md.toString().split("\\|", -1).length - 2;
+        md.append("\n|").append("---|".repeat(columns)).append("\n");
         for (Row r : rows) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.2f%% | %.2f | %.2f | %.4f ± %.4f | %.2f%% | %.1f | %.3f |%n", r.estimator(), r.runs(),
-                    100 * r.accuracy(), 100 * r.accuracyCi(), 100 * r.accuracySeedSd(), r.loss(), r.lossCi(), 100 * r.initialAccuracy(),
-                    r.jvpsPerEpisode(), r.secondsPerEpisode()));
+            md.append(String.format(Locale.ROOT, "| %s | %d | ", r.estimator(), r.runs()));
+            if (regression) {
+                md.append(String.format(Locale.ROOT, "%.4f | %.4f | %.4f | ", r.loss(), r.lossCi(), r.lossSeedSd()));
+            } else {
+                md.append(String.format(Locale.ROOT, "%.2f%% | %.2f | %.2f | ", 100 * r.accuracy(), 100 * r.accuracyCi(),
+                        100 * r.accuracySeedSd()));
+            }
+            if (paper.present()) {
+                md.append(paper.cell(r.estimator())).append(" | ");
+            }
+            if (regression) {
+                md.append(String.format(Locale.ROOT, "%.4f | ", r.initialLoss()));
+            } else {
+                md.append(String.format(Locale.ROOT, "%.4f ± %.4f | %.2f%% | ", r.loss(), r.lossCi(), 100 * r.initialAccuracy()));
+            }
+            md.append(String.format(Locale.ROOT, "%.1f | %.3f |", r.jvpsPerEpisode(), r.secondsPerEpisode()));
+            if (memory) {
+                Double mb = peakMegabytes.get(r.estimator());
+                md.append(mb == null ? " – |" : String.format(Locale.ROOT, " %.2f |", mb));
+            }
+            md.append("\n");
         }
         sweep.writeText("results.md", md.toString());
         if (!rows.isEmpty()) {
-            CategoryChart c = new CategoryChartBuilder().width(760).height(420).title("Meta-test accuracy (" + spec.name() + ")")
-                    .xAxisTitle(what).yAxisTitle("accuracy (%)").build();
+            String metric = regression ? "loss" : "accuracy (%)";
+            CategoryChart c = new CategoryChartBuilder().width(760).height(420)
+                    .title((regression ? "Meta-test loss (" : "Meta-test accuracy (") + spec.name() + ")")
+                    .xAxisTitle(what).yAxisTitle(metric).build();
             c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+            // Losses are positive and a diverged run can be 1e8 beside 0.3: a log axis keeps both readable.
             List<String> names = rows.stream().map(Row::estimator).toList();
-            c.addSeries("initial λ", names, rows.stream().map(r -> 100 * r.initialAccuracy()).toList());
-            c.addSeries("learned λ", names, rows.stream().map(r -> 100 * r.accuracy()).toList(),
-                    rows.stream().map(r -> 100 * r.accuracyCi()).toList());
+            if (regression) {
+                // XChart's log axis needs an explicit minimum for bars: the power of ten under the smallest value.
+                double min = rows.stream().mapToDouble(r -> Math.min(r.loss(), r.initialLoss())).min().orElse(1);
+                for (String n : names) {
+                    min = Math.min(min, paper.values().getOrDefault(n, min));
+                }
+                c.getStyler().setYAxisLogarithmic(true);
+                c.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
+            }
+            double k = regression ? 1 : 100;
+            c.addSeries("initial λ", names, rows.stream().map(r -> k * (regression ? r.initialLoss() : r.initialAccuracy())).toList());
+            if (regression) {
+                // No error bars on the logarithmic axis (XChart refuses them there); the table has the CIs.
+                c.addSeries("learned λ", names, rows.stream().map(Row::loss).toList());
+            } else {
+                c.addSeries("learned λ", names, rows.stream().map(r -> k * r.accuracy()).toList(),
+                        rows.stream().map(r -> k * r.accuracyCi()).toList());
+            }
+            if (paper.present() && names.stream().allMatch(paper.values()::containsKey)) {
+                c.addSeries("paper", names, names.stream().map(paper.values()::get).toList());
+            }
             ByteArrayOutputStream png = new ByteArrayOutputStream();
             try {
                 BitmapEncoder.saveBitmap(c, png, BitmapEncoder.BitmapFormat.PNG);
@@ -134,5 +223,21 @@ public final class ExperimentReport {
             sweep.writeAtomically("results.png", png.toByteArray());
         }
         return md.toString();
+    }
+
+    private static double number(JsonNode n) {
+        return n.isNumber() ? n.asDouble() : Double.NaN;
+    }
+
+    private static double seedSd(List<Double> xs) {
+        if (xs.size() < 2) {
+            return 0;
+        }
+        double mean = xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        double sd = 0;
+        for (double x : xs) {
+            sd += (x - mean) * (x - mean);
+        }
+        return Math.sqrt(sd / (xs.size() - 1));
     }
 }

@@ -26,6 +26,13 @@ import java.util.List;
 public final class EpisodeRunner {
     private static final ThreadLocal<Workspace> WORKSPACE = new ThreadLocal<>();
 
+    /**
+     * An inner loop counts as diverged when its window ends with a training loss this many times the one
+     * it started with (or a non-finite one). A stable loop ends below its start, up to mini-batch noise;
+     * one past momentum SGD's stability bound grows geometrically (the sinusoid run of docs/RESULTS.md §4.1
+     * went from ≈ 4 to 1e77 in 30 steps).
+     */
+
     private EpisodeRunner() {}
 
     /** The per-thread losses and optimiser of one problem. */
@@ -183,6 +190,7 @@ public final class EpisodeRunner {
         r.seconds = (System.nanoTime() - start) / 1e9;
         return r;
     }
+
 
     /** Keeps what the aggregator needs: every row (replay, koopman), their sum, or the last. */
     static void shapeTrajectory(EpisodeResult r, List<double[]> traj, String aggregator, int h) {

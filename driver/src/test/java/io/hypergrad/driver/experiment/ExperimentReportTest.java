@@ -1,0 +1,49 @@
+package io.hypergrad.driver.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hypergrad.driver.output.RunFolder;
+import io.hypergrad.driver.sweep.SweepRun;
+import io.hypergrad.driver.sweep.SweepSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The experiment table read from run outputs: a regression sweep (no accuracies, as sinusoid) is tabled
+ * and plotted by its meta-test loss, with the paper's numbers and the memory column beside ours.
+ */
+class ExperimentReportTest {
+    @Test
+    void regressionSweepsAreTabledByLossWithThePaperAndMemoryColumns(@TempDir Path tmp) throws Exception {
+        Files.writeString(tmp.resolve("base.conf"), "hypergrad { problem = sinusoid, rounds = 2 }");
+        Files.writeString(tmp.resolve("s.conf"), """
+                sweep { name = t, base = base.conf, grid { "hypergrad.estimator" = ["fo", "one-step"], "hypergrad.seed" = [0, 1] } }
+                """);
+        SweepSpec spec = SweepSpec.load(tmp.resolve("s.conf").toFile());
+        RunFolder sweep = new RunFolder(tmp.resolve("out").toString(), new org.apache.hadoop.conf.Configuration());
+        double[] learned = {0.5, 0.7, 0.2, 0.4};
+        for (int i = 0; i < 4; i++) {
+            SweepRun r = spec.runs().get(i);
+            RunFolder f = new RunFolder(sweep.uri() + "/" + r.name(), new org.apache.hadoop.conf.Configuration());
+            f.writeText("summary.json", String.format(java.util.Locale.ROOT, "{\"metaTest\":{\"tasks\":10,"
+                    + "\"learned\":{\"loss\":%s,\"lossCi95\":0.1,\"accuracy\":null,\"accuracyCi95\":null},"
+                    + "\"initial\":{\"loss\":4.0,\"lossCi95\":0.3,\"accuracy\":null,\"accuracyCi95\":null}}}", learned[i]));
+            f.writeText("metrics.jsonl", "{\"jvps\":30,\"taskSeconds\":1.0,\"episodes\":10}\n{\"jvps\":30,\"taskSeconds\":3.0,\"episodes\":10}\n");
+        }
+        String md = ExperimentReport.write(spec, sweep, new ExperimentReport.Reference("Table 4", Map.of("fo", 0.567, "one-step", 0.67)),
+                Map.of("fo", 1.25, "one-step", 2.5));
+        String[] lines = md.strip().split("\n");
+        assertEquals(4, lines.length, md);
+        assertTrue(lines[0].contains("meta-test loss (learned λ)") && lines[0].contains("paper: Table 4")
+                && lines[0].contains("peak live heap"), lines[0]);
+        assertEquals(lines[0].chars().filter(c -> c == '|').count(), lines[1].chars().filter(c -> c == '|').count(), "separator matches header");
+        // fo: seeds 0.5 and 0.7 → mean 0.6, s.d. 0.1414; 3 JVPs and 0.2 s per inner optimisation.
+        assertEquals("| fo | 2 | 0.6000 | 0.1000 | 0.1414 | 0.567 | 4.0000 | 3.0 | 0.200 | 1.25 |", lines[2]);
+        assertEquals("| one-step | 2 | 0.3000 | 0.1000 | 0.1414 | 0.67 | 4.0000 | 3.0 | 0.200 | 2.50 |", lines[3]);
+        assertTrue(sweep.exists("results.png"));
+    }
+}
