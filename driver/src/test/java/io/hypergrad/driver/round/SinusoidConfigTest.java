@@ -62,7 +62,7 @@ class SinusoidConfigTest {
 
         // The stiffness the learned body gives the head's inner problem, against momentum SGD's bound.
         MetaProblem problem = ProblemFactory.create(c);
-        double[] lambda = RoundLoop.lambdaOf(folder);
+        double[] lambda = RoundLoop.lambdaOf(folder, c);
         double[] lambdaModel = Arrays.copyOf(lambda, problem.layout().size(Role.HYPER));
         Loss train = new Loss(problem.layout(), problem.trainObjective());
         double top = 0;
