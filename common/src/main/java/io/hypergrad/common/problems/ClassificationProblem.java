@@ -110,10 +110,7 @@ public final class ClassificationProblem implements MetaProblem {
 
     @Override
     public LearnedNetwork learnedNetwork(double[] lambda, double[] w, long seed) {
-        ParamLayout layout = model.layout();
-        return new LearnedNetwork(name + ": the network with the meta-learned λ layers and φ", model, layout, w,
-                java.util.Arrays.copyOf(lambda, layout.size(Role.HYPER)), LearnedNetwork.Output.SOFTMAX_CLASSES,
-                LearnedNetwork.optimizerSettings(newOptimizer(), layout, lambda),
+        return LearnedNetwork.trainedWith(name + ": the network with the meta-learned λ layers and φ", model, LearnedNetwork.Output.SOFTMAX_CLASSES, newOptimizer(), lambda, w,
                 task(seed, Split.META_TEST, 0, 0).trainBatch(1));
     }
 }

@@ -64,6 +64,21 @@ public record LearnedNetwork(String description, Model model, ParamLayout layout
         }
     }
 
+    /**
+     * The network a problem trains in its inner loop: its model with w and the model's part of λ, and each
+     * inner layer's optimiser settings read from the problem's inner optimiser.
+     *
+     * @param lambda      the full λ (model tensors first, then the optimiser's entries)
+     * @param optimizer   the problem's inner optimiser, built on {@code model.layout()}
+     * @param calibration a training batch of the kind the network sees
+     */
+    public static LearnedNetwork trainedWith(String description, Model model, Output output, InnerOptimizer optimizer,
+                                             double[] lambda, double[] w, Batch calibration) {
+        ParamLayout layout = model.layout();
+        return new LearnedNetwork(description, model, layout, w, java.util.Arrays.copyOf(lambda, layout.size(Role.HYPER)), output,
+                optimizerSettings(optimizer, layout, lambda), calibration);
+    }
+
     /** The values of a tensor named {@code layer/local}, copied from w or λ. */
     public double[] tensor(String name) {
         ParamLayout.Entry e = layout.entry(name);

@@ -138,10 +138,7 @@ public final class OptimizerHpo implements MetaProblem {
 
     @Override
     public LearnedNetwork learnedNetwork(double[] lambda, double[] w, long seed) {
-        ParamLayout layout = model.layout();
-        return new LearnedNetwork("opt-hpo-fashion: the MLP with the given weights and the tuned per-layer learning rates and weight decays", model, layout, w,
-                java.util.Arrays.copyOf(lambda, layout.size(Role.HYPER)), LearnedNetwork.Output.SOFTMAX_CLASSES,
-                LearnedNetwork.optimizerSettings(newOptimizer(), layout, lambda),
+        return LearnedNetwork.trainedWith("opt-hpo-fashion: the MLP with the given weights and the tuned per-layer learning rates and weight decays", model, LearnedNetwork.Output.SOFTMAX_CLASSES, newOptimizer(), lambda, w,
                 task(seed, Split.META_TEST, 0, 0).trainBatch(1));
     }
 }

@@ -126,10 +126,7 @@ public final class Sinusoid implements MetaProblem {
 
     @Override
     public LearnedNetwork learnedNetwork(double[] lambda, double[] w, long seed) {
-        ParamLayout layout = model.layout();
-        return new LearnedNetwork("sinusoid: the MLP with the meta-learned body (λ) and head initialisation φ", model, layout, w,
-                java.util.Arrays.copyOf(lambda, layout.size(Role.HYPER)), LearnedNetwork.Output.REGRESSION,
-                LearnedNetwork.optimizerSettings(newOptimizer(), layout, lambda),
+        return LearnedNetwork.trainedWith("sinusoid: the MLP with the meta-learned body (λ) and head initialisation φ", model, LearnedNetwork.Output.REGRESSION, newOptimizer(), lambda, w,
                 task(seed, Split.META_TEST, 0, 0).trainBatch(1));
     }
 }
