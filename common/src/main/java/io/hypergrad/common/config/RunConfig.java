@@ -198,12 +198,7 @@ public final class RunConfig implements Serializable {
      * any credentials in its values redacted ({@link Redaction}).
      */
     public String resolvedHocon() {
-        StringBuilder sb = new StringBuilder();
-        for (Key<?> k : KEYS) {
-            Object v = get(k);
-            sb.append(k.path()).append(" = ").append(v instanceof String ? "\"" + Redaction.text((String) v) + "\"" : v).append('\n');
-        }
-        return sb.toString();
+        return render(k -> true);
     }
 
     /** Keys that say where data lives, how often to evaluate or checkpoint: not part of a run's identity. */
@@ -214,11 +209,16 @@ public final class RunConfig implements Serializable {
      * with the same identity produce the same λ, so a checkpoint written under one may resume the other.
      */
     public String identity() {
+        return render(k -> !INCIDENTAL.contains(k));
+    }
+
+    /** The chosen keys with their values in force, one {@code key = value} line each, credentials redacted. */
+    private String render(java.util.function.Predicate<Key<?>> chosen) {
         StringBuilder sb = new StringBuilder();
         for (Key<?> k : KEYS) {
-            if (!INCIDENTAL.contains(k)) {
+            if (chosen.test(k)) {
                 Object v = get(k);
-                sb.append(k.path()).append(" = ").append(v instanceof String ? "\"" + v + "\"" : v).append('\n');
+                sb.append(k.path()).append(" = ").append(v instanceof String ? "\"" + Redaction.text((String) v) + "\"" : v).append('\n');
             }
         }
         return sb.toString();

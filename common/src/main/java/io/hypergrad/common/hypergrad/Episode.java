@@ -32,18 +32,7 @@ public final class Episode {
      */
     public static Window run(Bilevel problem, double[] lambda, InnerState z, int steps, IntFunction<Batch> batches,
                              HypergradientEstimator estimator) {
-        List<double[]> trajectory = new ArrayList<>();
-        InnerState cur = z;
-        for (int k = 0; k < steps; k++) {
-            Batch b = batches.apply(cur.step + 1);
-            InnerState next = problem.optimizer().update(cur, lambda, b, problem.train());
-            double[] h = estimator.observe(cur, b, next);
-            if (h != null) {
-                trajectory.add(h);
-            }
-            cur = next;
-        }
-        return new Window(cur, trajectory);
+        return loop(problem, lambda, z, steps, batches, estimator, false, Double.POSITIVE_INFINITY);
     }
 
     /**
@@ -56,6 +45,12 @@ public final class Episode {
      */
     public static Window runGuarded(Bilevel problem, double[] lambda, InnerState z, int steps, IntFunction<Batch> batches,
                                     HypergradientEstimator estimator, double divergence) {
+        return loop(problem, lambda, z, steps, batches, estimator, true, divergence);
+    }
+
+    /** The one inner loop: unguarded it only steps and observes; guarded it also checks every step. */
+    private static Window loop(Bilevel problem, double[] lambda, InnerState z, int steps, IntFunction<Batch> batches,
+                               HypergradientEstimator estimator, boolean guarded, double divergence) {
         List<double[]> trajectory = new ArrayList<>();
         InnerState cur = z;
         double bound = Double.NaN;
@@ -63,28 +58,32 @@ public final class Episode {
             int step = cur.step + 1;
             Batch b = batches.apply(step);
             InnerState next = problem.optimizer().update(cur, lambda, b, problem.train());
-            double loss = problem.train().lastLoss();
-            if (!Double.isFinite(loss)) {
-                return new Window(cur, trajectory, new EpisodeFault(step, EpisodeFault.NON_FINITE_LOSS, loss));
-            }
-            if (Double.isNaN(bound)) {
-                bound = divergence * Math.max(1.0, Math.abs(loss));
-            } else if (loss > bound) {
-                return new Window(cur, trajectory, new EpisodeFault(step, EpisodeFault.DIVERGED, loss));
-            }
-            int bad = firstNonFinite(next.w);
-            if (bad >= 0) {
-                return new Window(cur, trajectory, new EpisodeFault(step, EpisodeFault.NON_FINITE_UPDATE, next.w[bad]));
+            if (guarded) {
+                double loss = problem.train().lastLoss();
+                if (!Double.isFinite(loss)) {
+                    return new Window(cur, trajectory, new EpisodeFault(step, EpisodeFault.NON_FINITE_LOSS, loss));
+                }
+                if (Double.isNaN(bound)) {
+                    bound = divergence * Math.max(1.0, Math.abs(loss));
+                } else if (loss > bound) {
+                    return new Window(cur, trajectory, new EpisodeFault(step, EpisodeFault.DIVERGED, loss));
+                }
+                int bad = firstNonFinite(next.w);
+                if (bad >= 0) {
+                    return new Window(cur, trajectory, new EpisodeFault(step, EpisodeFault.NON_FINITE_UPDATE, next.w[bad]));
+                }
             }
             double[] h = estimator.observe(cur, b, next);
-            if (h != null && io.hypergrad.common.inner.FaultInjection.armed() == io.hypergrad.common.inner.FaultInjection.Kind.HYPERGRADIENT) {
-                h[0] = Double.NaN;
-            }
-            if (h != null) {
-                bad = firstNonFinite(h);
+            if (guarded && h != null) {
+                if (io.hypergrad.common.inner.FaultInjection.armed() == io.hypergrad.common.inner.FaultInjection.Kind.HYPERGRADIENT) {
+                    h[0] = Double.NaN;
+                }
+                int bad = firstNonFinite(h);
                 if (bad >= 0) {
                     return new Window(cur, trajectory, new EpisodeFault(step, EpisodeFault.NON_FINITE_HYPERGRADIENT, h[bad]));
                 }
+            }
+            if (h != null) {
                 trajectory.add(h);
             }
             cur = next;
