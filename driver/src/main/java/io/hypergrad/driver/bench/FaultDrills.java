@@ -70,15 +70,50 @@ public final class FaultDrills {
 
     /** Runs the config undisturbed in this JVM and returns its λ fingerprint. */
     public static String reference(RunConfig c, Path dir) {
-        return (String) run(new SparkConf().setMaster("local[2]"), c, dir, false, RoundListener.NONE).get("lambdaSha256");
+        return (String) run(new SparkConf().setMaster("local[2]"), c, dir, false).get("lambdaSha256");
     }
 
-    static Map<String, Object> run(SparkConf conf, RunConfig c, Path dir, boolean resume, RoundListener listener) {
+    /** Runs the config to its end in this JVM on a Spark context from {@code conf}; returns the summary. */
+    public static Map<String, Object> run(SparkConf conf, RunConfig c, Path dir, boolean resume) {
+        return run(conf, c, dir, resume, -1);
+    }
+
+    /** As {@link #run(SparkConf, RunConfig, Path, boolean)}, stopping after {@code stopAfter} rounds (null summary) unless −1. */
+    static Map<String, Object> run(SparkConf conf, RunConfig c, Path dir, boolean resume, int stopAfter) {
         SparkConf sc0 = SparkSetup.configure(conf.setIfMissing("spark.app.name", "hypergrad-drill").set("spark.ui.enabled", "false"));
         try (JavaSparkContext sc = new JavaSparkContext(sc0)) {
-            return new RoundLoop(sc, c, new RunFolder(dir.toString(), sc.hadoopConfiguration()), listener).run(resume, -1);
+            return new RoundLoop(sc, c, new RunFolder(dir.toString(), sc.hadoopConfiguration()), RoundListener.NONE).run(resume, stopAfter);
         }
     }
+
+    /** The checkpoints of the run folder {@code dir}, read as the run of {@code c}. */
+    private static CheckpointStore checkpoints(Path dir, RunConfig c) {
+        return new CheckpointStore(new RunFolder(dir.toString(), new org.apache.hadoop.conf.Configuration()), c);
+    }
+
+    /** Writes the config as a HOCON file beside the run folder, for a driver JVM to run. */
+    private static Path writeConfig(RunConfig c, Path dir) throws IOException {
+        Path conf = dir.resolveSibling(dir.getFileName() + ".conf");
+        Files.writeString(conf, "hypergrad {\n" + c.resolvedHocon().replace("hypergrad.", "  ") + "}\n");
+        return conf;
+    }
+
+    /** Resumes the run in a driver JVM to its end: null when it finished, else the tail of its output. */
+    private static String resumeToEnd(Path conf, Path dir) throws IOException, InterruptedException {
+        Process last = driver(conf, dir, true);
+        String out = new String(last.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return last.waitFor(300, TimeUnit.SECONDS) && last.exitValue() == 0 ? null : tail(out);
+    }
+
+    /** Whether the finished run's summary carries the reference fingerprint. */
+    private static boolean endedWith(Path dir, String reference) throws IOException {
+        return Files.readString(dir.resolve("summary.json")).contains("\"lambdaSha256\":\"" + reference + "\"");
+    }
+
+    private static final java.util.regex.Pattern ROUND_LINE = java.util.regex.Pattern.compile("^round (\\d+)/\\d+");
+    /** λ and the losses must never be NaN/∞ (valAccuracy is NaN on regression problems by definition). */
+    private static final java.util.regex.Pattern NON_FINITE_METRIC =
+            java.util.regex.Pattern.compile("\"(lambdaNorm|hypergradNorm|trainLoss|valLoss)\":(NaN|-?Infinity)");
 
     /**
      * Kills one executor JVM with SIGKILL while it runs a task of round {@code killRound} (1-based), on a
@@ -155,8 +190,7 @@ public final class FaultDrills {
      * driver had reported complete.
      */
     public static Outcome driverKills(RunConfig c, Path dir, String reference, int kills, long seed) throws IOException, InterruptedException {
-        Path conf = dir.resolveSibling(dir.getFileName() + ".conf");
-        Files.writeString(conf, "hypergrad {\n" + c.resolvedHocon().replace("hypergrad.", "  ") + "}\n");
+        Path conf = writeConfig(c, dir);
         SplittableRandom random = new SplittableRandom(seed);
         int rounds = c.get(RunConfig.ROUNDS);
         List<String> log = new ArrayList<>();
@@ -170,7 +204,7 @@ public final class FaultDrills {
                 String line;
                 int seen = 0;
                 while ((line = out.readLine()) != null) {
-                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^round (\\d+)/\\d+").matcher(line);
+                    java.util.regex.Matcher m = ROUND_LINE.matcher(line);
                     if (m.find()) {
                         reported = Integer.parseInt(m.group(1));
                         if (++seen > after) {
@@ -187,20 +221,17 @@ public final class FaultDrills {
                 log.add("kill " + (k + 1) + ": the run ended before the kill point");
                 break;
             }
-            int kept = new CheckpointStore(new RunFolder(dir.toString(), new org.apache.hadoop.conf.Configuration()), c)
-                    .loadNewest().map(s -> s.round).orElse(0);
+            int kept = checkpoints(dir, c).loadNewest().map(s -> s.round).orElse(0);
             log.add(String.format("kill %d after round %d (+%d ms): resumed from round %d", k + 1, reported, delayMillis, kept));
             if (kept < reported) {
                 return new Outcome("driver kill -9 (" + kills + " per run)", false, String.join("; ", log) + ": round " + reported + " was reported complete but lost");
             }
         }
-        Process last = driver(conf, dir, true);
-        String out = new String(last.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!last.waitFor(300, TimeUnit.SECONDS) || last.exitValue() != 0) {
-            return new Outcome("driver kill -9 (" + kills + " per run)", false, String.join("; ", log) + "; the final resume failed: " + tail(out));
+        String failed = resumeToEnd(conf, dir);
+        if (failed != null) {
+            return new Outcome("driver kill -9 (" + kills + " per run)", false, String.join("; ", log) + "; the final resume failed: " + failed);
         }
-        String summary = Files.readString(dir.resolve("summary.json"));
-        boolean same = summary.contains("\"lambdaSha256\":\"" + reference + "\"");
+        boolean same = endedWith(dir, reference);
         return new Outcome("driver kill -9 (" + kills + " per run)", same, String.join("; ", log) + "; fingerprint " + (same ? "identical" : "DIFFERENT"));
     }
 
@@ -210,22 +241,20 @@ public final class FaultDrills {
      * it, re-run that round from the previous checkpoint, and finish with the reference fingerprint.
      */
     public static Outcome driverHaltInCheckpointWrite(RunConfig c, Path dir, String reference, int round) throws IOException, InterruptedException {
-        Path conf = dir.resolveSibling(dir.getFileName() + ".conf");
-        Files.writeString(conf, "hypergrad {\n" + c.resolvedHocon().replace("hypergrad.", "  ") + "}\n");
+        Path conf = writeConfig(c, dir);
         Process p = driver(conf, dir, false, "-D" + CheckpointStore.HALT_IN_WRITE + "=" + round);
         p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
         if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 137) {
             return new Outcome("driver kill in checkpoint write", false, "the driver did not halt in the write (exit " + p.exitValue() + ")");
         }
-        CheckpointStore store = new CheckpointStore(new RunFolder(dir.toString(), new org.apache.hadoop.conf.Configuration()), c);
+        CheckpointStore store = checkpoints(dir, c);
         int from = store.loadNewest().map(s -> s.round).orElse(0);
         String reported = store.rejected().isEmpty() ? "nothing reported" : store.rejected().get(0);
-        Process last = driver(conf, dir, true);
-        String out = new String(last.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!last.waitFor(300, TimeUnit.SECONDS) || last.exitValue() != 0) {
-            return new Outcome("driver kill in checkpoint write", false, "the resume failed: " + tail(out));
+        String failed = resumeToEnd(conf, dir);
+        if (failed != null) {
+            return new Outcome("driver kill in checkpoint write", false, "the resume failed: " + failed);
         }
-        boolean same = Files.readString(dir.resolve("summary.json")).contains("\"lambdaSha256\":\"" + reference + "\"");
+        boolean same = endedWith(dir, reference);
         return new Outcome("driver kill in checkpoint write", same && from == round - 1 && !store.rejected().isEmpty(),
                 String.format("halted writing round %d's checkpoint; resumed from round %d (%s); fingerprint %s", round, from, reported,
                         same ? "identical" : "DIFFERENT"));
@@ -259,11 +288,7 @@ public final class FaultDrills {
      * and finishes it: the damage must be reported and the previous checkpoint used.
      */
     public static Outcome checkpointDamage(RunConfig c, Path dir, String reference, String kind, int stopAfter, long seed) throws IOException {
-        SparkConf conf = new SparkConf().setMaster("local[2]");
-        SparkConf sc0 = SparkSetup.configure(conf.set("spark.app.name", "hypergrad-drill").set("spark.ui.enabled", "false"));
-        try (JavaSparkContext sc = new JavaSparkContext(sc0)) {
-            new RoundLoop(sc, c, new RunFolder(dir.toString(), sc.hadoopConfiguration()), RoundListener.NONE).run(false, stopAfter);
-        }
+        run(new SparkConf().setMaster("local[2]"), c, dir, false, stopAfter);
         Path newest = dir.resolve("checkpoints").resolve(CheckpointStore.name(stopAfter));
         Path crc = newest.resolveSibling("." + newest.getFileName() + ".crc");
         SplittableRandom random = new SplittableRandom(seed);
@@ -278,9 +303,9 @@ public final class FaultDrills {
             case "delete" -> Files.delete(newest);
             case "foreign" -> {
                 Path otherDir = dir.resolveSibling(dir.getFileName() + "-other");
-                io.hypergrad.driver.checkpoint.DriverState s = new CheckpointStore(new RunFolder(dir.toString(), new org.apache.hadoop.conf.Configuration()), c)
+                io.hypergrad.driver.checkpoint.DriverState s = checkpoints(dir, c)
                         .loadNewest().orElseThrow();
-                new CheckpointStore(new RunFolder(otherDir.toString(), new org.apache.hadoop.conf.Configuration()), c.with("hypergrad.seed", "12345")).save(s);
+                checkpoints(otherDir, c.with("hypergrad.seed", "12345")).save(s);
                 Files.copy(otherDir.resolve("checkpoints").resolve(CheckpointStore.name(stopAfter)), newest,
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
@@ -288,10 +313,10 @@ public final class FaultDrills {
         }
         // The local file system's .crc sidecar would catch the damage first; drop it, as on a store without one.
         Files.deleteIfExists(crc);
-        CheckpointStore store = new CheckpointStore(new RunFolder(dir.toString(), new org.apache.hadoop.conf.Configuration()), c);
+        CheckpointStore store = checkpoints(dir, c);
         int from = store.loadNewest().map(s -> s.round).orElse(0);
         String reported = store.rejected().isEmpty() ? "nothing reported" : store.rejected().get(0);
-        Map<String, Object> done = run(new SparkConf().setMaster("local[2]"), c, dir, true, RoundListener.NONE);
+        Map<String, Object> done = run(new SparkConf().setMaster("local[2]"), c, dir, true);
         boolean same = reference.equals(done.get("lambdaSha256"));
         boolean detected = kind.equals("delete") ? from == stopAfter - 1 : from == stopAfter - 1 && !store.rejected().isEmpty();
         return new Outcome("checkpoint " + kind, same && detected, String.format("resumed from round %d (%s); fingerprint %s",
@@ -312,25 +337,24 @@ public final class FaultDrills {
         String label = (kind.equals("explode") ? "exploding loss" : "NaN/Inf " + kind) + " (" + policy + ")";
         if (policy.equals("fail")) {
             try {
-                run(new SparkConf().setMaster("local[2]").set(InjectedFault.CONF_KEY, spec), cp, dir, false, RoundListener.NONE);
+                run(new SparkConf().setMaster("local[2]").set(InjectedFault.CONF_KEY, spec), cp, dir, false);
                 return new Outcome(label, false, "the run did not fail");
             } catch (RunFailedException e) {
                 if (!e.getMessage().startsWith(expected)) {
                     return new Outcome(label, false, "message does not name the fault: " + e.getMessage());
                 }
-                Map<String, Object> resumed = run(new SparkConf().setMaster("local[2]"), cp, dir, true, RoundListener.NONE);
+                Map<String, Object> resumed = run(new SparkConf().setMaster("local[2]"), cp, dir, true);
                 boolean same = reference.equals(resumed.get("lambdaSha256"));
                 return new Outcome(label, same, "failed with \"" + e.getMessage().substring(0, e.getMessage().indexOf(" (hypergrad"))
                         + "\"; resumed: fingerprint " + (same ? "identical" : "DIFFERENT"));
             }
         }
-        Map<String, Object> a = run(new SparkConf().setMaster("local[2]").set(InjectedFault.CONF_KEY, spec), cp, dir, false, RoundListener.NONE);
+        Map<String, Object> a = run(new SparkConf().setMaster("local[2]").set(InjectedFault.CONF_KEY, spec), cp, dir, false);
         Map<String, Object> b = run(new SparkConf().setMaster("local[1]").set(InjectedFault.CONF_KEY, spec), cp,
-                dir.resolveSibling(dir.getFileName() + "-1"), false, RoundListener.NONE);
+                dir.resolveSibling(dir.getFileName() + "-1"), false);
         String metrics = new RunFolder(dir.toString(), new org.apache.hadoop.conf.Configuration()).readText("metrics.jsonl");
         boolean counted = metrics.contains("\"faultedTasks\":1") && metrics.contains("task " + task + ", step " + step + ": ");
-        // (valAccuracy is NaN on regression problems by definition; λ and the losses must never be.)
-        boolean finite = !java.util.regex.Pattern.compile("\"(lambdaNorm|hypergradNorm|trainLoss|valLoss)\":(NaN|-?Infinity)").matcher(metrics).find();
+        boolean finite = !NON_FINITE_METRIC.matcher(metrics).find();
         boolean same = a.get("lambdaSha256").equals(b.get("lambdaSha256"));
         return new Outcome(label, counted && finite && same,
                 String.format("counted in metrics.jsonl: %s; λ finite: %s; same fingerprint on 1 and 2 threads: %s", counted, finite, same));

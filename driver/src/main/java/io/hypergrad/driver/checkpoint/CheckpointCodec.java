@@ -12,7 +12,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The checkpoint file format, version 1: an explicit, field-by-field encoding of a {@link DriverState}
@@ -260,8 +259,4 @@ public final class CheckpointCodec {
         }
     }
 
-    /** The lines of a config text as a list (for naming what differs between two configs). */
-    static List<String> lines(String config) {
-        return List.of(config.split("\n"));
-    }
 }

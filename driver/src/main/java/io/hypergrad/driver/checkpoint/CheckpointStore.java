@@ -121,8 +121,8 @@ public final class CheckpointStore {
 
     /** The first key whose value differs, as "key: A there, B here". */
     private static String difference(String there, String here) {
-        List<String> a = CheckpointCodec.lines(there);
-        List<String> b = CheckpointCodec.lines(here);
+        List<String> a = List.of(there.split("\n"));
+        List<String> b = List.of(here.split("\n"));
         for (String line : a) {
             if (!b.contains(line)) {
                 String key = line.contains(" = ") ? line.substring(0, line.indexOf(" = ")) : line;

@@ -437,6 +437,11 @@ public final class RoundLoop {
         }
     }
 
+    private static final java.util.regex.Pattern SPARK_ATTEMPTS = java.util.regex.Pattern.compile("failed (\\d+) times");
+    /** {@link io.hypergrad.workers.episode.EpisodeFailedException}'s message, when only its text crossed the wire. */
+    private static final java.util.regex.Pattern EPISODE_FAILED =
+            java.util.regex.Pattern.compile("(task \\d+ of round \\d+ \\([a-z-]+\\) failed: [^\\n]*)");
+
     /**
      * What failed: the executor's {@link io.hypergrad.workers.episode.EpisodeFailedException} (which names the
      * task) when it crossed the wire, else the root cause; with Spark's attempt count when it gave up.
@@ -446,7 +451,7 @@ public final class RoundLoop {
         String message = null;
         String attempts = "";
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            java.util.regex.Matcher n = java.util.regex.Pattern.compile("failed (\\d+) times").matcher(String.valueOf(c.getMessage()));
+            java.util.regex.Matcher n = SPARK_ATTEMPTS.matcher(String.valueOf(c.getMessage()));
             if (attempts.isEmpty() && n.find()) {
                 attempts = " (Spark gave up after " + n.group(1) + " attempts)";
             }
@@ -456,8 +461,7 @@ public final class RoundLoop {
             t = c;
         }
         if (message == null) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(task \\d+ of round \\d+ \\([a-z-]+\\) failed: [^\\n]*)")
-                    .matcher(String.valueOf(e.getMessage()));
+            java.util.regex.Matcher m = EPISODE_FAILED.matcher(String.valueOf(e.getMessage()));
             message = m.find() ? m.group(1) : t.getClass().getSimpleName() + ": " + t.getMessage();
         }
         return message + attempts;

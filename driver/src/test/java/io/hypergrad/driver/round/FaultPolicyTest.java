@@ -10,13 +10,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hypergrad.common.config.RunConfig;
 import io.hypergrad.driver.checkpoint.CheckpointStore;
 import io.hypergrad.driver.output.RunFolder;
-import io.hypergrad.driver.spark.SparkSetup;
 import io.hypergrad.workers.episode.InjectedFault;
 import io.hypergrad.workers.episode.PartitionFunction;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.SparkConf;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -34,11 +32,8 @@ class FaultPolicyTest {
             .with("hypergrad.eval.every", "0").with("hypergrad.eval.testTasks", "0");
 
     static Map<String, Object> run(String master, String dir, RunConfig c, String inject, String failTask, boolean resume) {
-        SparkConf conf = SparkSetup.configure(new SparkConf().setMaster(master).setAppName("test").set("spark.ui.enabled", "false")
-                .set(InjectedFault.CONF_KEY, inject).set(PartitionFunction.FAIL_TASK, failTask));
-        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-            return new RoundLoop(sc, c, new RunFolder(dir, sc.hadoopConfiguration()), RoundListener.NONE).run(resume, -1);
-        }
+        return io.hypergrad.driver.bench.FaultDrills.run(new SparkConf().setMaster(master)
+                .set(InjectedFault.CONF_KEY, inject).set(PartitionFunction.FAIL_TASK, failTask), c, Path.of(dir), resume);
     }
 
     private static JsonNode round(String dir, int round) throws Exception {
