@@ -116,9 +116,14 @@ public final class Losses {
         return Ops.reshape(Ops.matmul(Ops.reshape(sq, n, d), ones), n);
     }
 
-    /** mean_i(weights_i · losses_i): a per-example weighted loss, e.g. Meta-Weight-Net's. */
+    /**
+     * Σ_i weights_i · losses_i / Σ_i weights_i: a per-example weighted loss normalised by the batch's total
+     * weight, as Meta-Weight-Net's (Shu et al.'s implementation normalises in-batch). The normalisation keeps
+     * the loss a convex combination of per-example losses, so a weighting that grows uniformly cannot raise
+     * the inner loop's effective learning rate. Weights must have a positive sum.
+     */
     public static Var weightedMean(Var losses, Var weights) {
-        return Ops.mean(Ops.mul(losses, weights));
+        return Ops.mul(Ops.dot(losses, weights), Ops.reciprocal(Ops.sum(weights)));
     }
 
     private static double[] onesArray(int d) {

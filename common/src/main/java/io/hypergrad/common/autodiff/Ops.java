@@ -164,6 +164,21 @@ public final class Ops {
         });
     }
 
+    /** 1 / x (x must be non-zero). */
+    public static Var reciprocal(Var x) {
+        return unary(x, (a, y, d1, d2, n) -> {
+            for (int i = 0; i < n; i++) {
+                y[i] = 1.0 / a[i];
+                d1[i] = -y[i] * y[i];
+            }
+            if (d2 != null) {
+                for (int i = 0; i < n; i++) {
+                    d2[i] = -2.0 * d1[i] * y[i];
+                }
+            }
+        });
+    }
+
     /** x². */
     public static Var square(Var x) {
         return unary(x, (a, y, d1, d2, n) -> {

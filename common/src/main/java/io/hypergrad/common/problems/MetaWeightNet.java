@@ -18,12 +18,14 @@ import io.hypergrad.common.random.CounterRng;
 
 /**
  * Meta-Weight-Net (Shu et al. 2019): λ is a 1–100–1 ReLU network that maps each training example's loss
- * to its weight (floored at 0.1); the classifier w is trained on the weighted loss of labels corrupted
+ * to its weight, 0.1 + 0.9·σ(output) (floored at 0.1, bounded by 1); the classifier w is trained on the weighted loss, normalised by the batch's
+ * total weight ({@link Losses#weightedMean}) so that larger weights cannot raise the inner loop's effective
+ * learning rate (without it the weights, unbounded above, grew until the inner loop diverged), of labels corrupted
  * with probability p, and validated on clean labels. The validation loss does not see λ, so g^FO ≡ 0 and
  * HyperDistill's scale is fixed (θ = 1) rather than fitted.
  */
 public final class MetaWeightNet implements MetaProblem {
-    /** The weight floor of the weighting network's output. */
+    /** The lowest weight an example can get. */
     public static final double FLOOR = 0.1;
 
     private final Model classifier;
@@ -74,9 +76,19 @@ public final class MetaWeightNet implements MetaProblem {
         return (tape, p, batch) -> {
             Var losses = Losses.softmaxCrossEntropy(classifier.forward(tape, p, batch), batch.labels());
             int n = batch.size();
-            Var weights = Ops.floor(weighting.forward(Ops.reshape(losses, n, 1), p), FLOOR);
+            Var weights = weight(weighting.forward(Ops.reshape(losses, n, 1), p));
             return Losses.weightedMean(losses, Ops.reshape(weights, n));
         };
+    }
+
+    /**
+     * FLOOR + (1 − FLOOR)·σ(z): weights in (0.1, 1). Shu et al. end the weighting net in a sigmoid; the floor
+     * is kept as the lower end of its range rather than as max(z, 0.1), which passes no gradient below 0.1 —
+     * there the online hypergradient pushed every example's weight under the floor within one round and λ
+     * never moved again.
+     */
+    static Var weight(Var z) {
+        return Ops.affine(Ops.sigmoid(z), 1.0 - FLOOR, FLOOR);
     }
 
     @Override
@@ -115,10 +127,6 @@ public final class MetaWeightNet implements MetaProblem {
         return ClassificationProblem.accuracy(classifier, layout.bind(tape, w, null, lambdaModel), tape, batch);
     }
 
-    /**
-     * The meta-learned weighting network (per-example loss → weight, before the floor at {@link #FLOOR}):
-     * it is the λ of this problem; the classifier is only ever trained inside episodes.
-     */
     /** Per-example losses from 0 to 5 (cross-entropy of 10 classes starts near ln 10 ≈ 2.3): the weighting net's inputs. */
     private static Batch lossGrid() {
         double[] x = new double[64];
@@ -128,9 +136,13 @@ public final class MetaWeightNet implements MetaProblem {
         return new Batch(x, new int[] {1}, null, null);
     }
 
+    /**
+     * The meta-learned weighting network (per-example loss → the logit z of the weight 0.1 + 0.9·σ(z)):
+     * it is the λ of this problem; the classifier is only ever trained inside episodes.
+     */
     @Override
     public LearnedNetwork learnedNetwork(double[] lambda, double[] w, long seed) {
-        return new LearnedNetwork("mwn-fashion: the Meta-Weight-Net weighting network (loss → example weight, floored at " + FLOOR + " when used)",
+        return new LearnedNetwork("mwn-fashion: the Meta-Weight-Net weighting network (loss → z; example weight = " + FLOOR + " + " + (1 - FLOOR) + "·σ(z))",
                 weighting, layout, new double[0], java.util.Arrays.copyOf(lambda, layout.size(Role.HYPER)),
                 LearnedNetwork.Output.REGRESSION, java.util.Map.of(), lossGrid());
     }

@@ -78,6 +78,12 @@ class OpsTest {
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
+    void reciprocal(long seed) {
+        checkUnary(seed, 0.5, 3, Ops::reciprocal);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
     void square(long seed) {
         checkUnary(seed, -1, 1, Ops::square);
     }
