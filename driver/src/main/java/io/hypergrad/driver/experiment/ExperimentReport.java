@@ -44,8 +44,8 @@ public final class ExperimentReport {
     }
 
     static String label(SweepRun r, List<String> varied) {
-        if (varied.isEmpty()) {
-            return r.config().get(RunConfig.ESTIMATOR);
+        if (varied.isEmpty() || varied.size() == 2 && varied.containsAll(List.of(RunConfig.ESTIMATOR.path(), RunConfig.AGGREGATOR.path()))) {
+            return estimatorName(r.config());
         }
         List<String> parts = new ArrayList<>();
         for (String k : varied) {
@@ -53,6 +53,21 @@ public final class ExperimentReport {
                     : k.replace("hypergrad.", "") + "=" + r.overrides().get(k).replace("\"", ""));
         }
         return String.join(", ", parts);
+    }
+
+    /**
+     * The estimator as the tables name it: a local estimator under the Koopman aggregator is the glocal
+     * estimate over its trajectories, "glocal[hyperdistill:0.99]"; another aggregator than replay is
+     * named after the estimator.
+     */
+    static String estimatorName(RunConfig c) {
+        String estimator = c.get(RunConfig.ESTIMATOR);
+        String aggregator = c.get(RunConfig.AGGREGATOR);
+        return switch (aggregator) {
+            case "replay" -> estimator;
+            case "koopman" -> "glocal[" + estimator + "]";
+            default -> estimator + " (" + aggregator + ")";
+        };
     }
 
     /** One compared configuration's aggregate; accuracies are NaN for regression problems. */

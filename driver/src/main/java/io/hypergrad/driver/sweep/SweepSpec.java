@@ -110,27 +110,39 @@ public final class SweepSpec {
         return o;
     }
 
-    /** Each key's values as HOCON literals; the product in key order, the last key varying fastest. */
+    /**
+     * Each key's values as HOCON literals; the product in key order, the last key varying fastest. The key
+     * {@code cases} takes a list of objects instead, each setting several keys together (e.g. an estimator
+     * with the aggregator it needs), crossed with the other keys like any one value.
+     */
     static List<Map<String, String>> expandGrid(Config grid) {
         List<Map<String, String>> points = new ArrayList<>();
         points.add(new LinkedHashMap<>());
         for (Map.Entry<String, ConfigValue> e : grid.entrySet()) {
             String key = e.getKey().replace("\"", "");
-            if (e.getValue().valueType() != ConfigValueType.LIST) {
-                throw new ConfigException("sweep.grid." + key + ": expected a list of values");
+            ConfigValue value = e.getValue();
+            if (value.valueType() != ConfigValueType.LIST) {
+                throw new ConfigException("sweep.grid." + key + ": expected a list of " + (key.equals("cases") ? "objects" : "values"));
             }
-            List<String> values = new ArrayList<>();
-            for (ConfigValue v : grid.getList(e.getKey())) {
-                values.add(v.render(com.typesafe.config.ConfigRenderOptions.concise()));
+            List<Map<String, String>> values = new ArrayList<>();
+            for (ConfigValue v : (com.typesafe.config.ConfigList) value) {
+                if (key.equals("cases")) {
+                    if (v.valueType() != ConfigValueType.OBJECT) {
+                        throw new ConfigException("sweep.grid.cases: expected objects of settings, got " + v.render(com.typesafe.config.ConfigRenderOptions.concise()));
+                    }
+                    values.add(flatten(((com.typesafe.config.ConfigObject) v).toConfig(), "sweep.grid.cases"));
+                } else {
+                    values.add(Map.of(key, v.render(com.typesafe.config.ConfigRenderOptions.concise())));
+                }
             }
             if (values.isEmpty()) {
                 throw new ConfigException("sweep.grid." + key + ": the list is empty");
             }
             List<Map<String, String>> next = new ArrayList<>();
             for (Map<String, String> p : points) {
-                for (String v : values) {
+                for (Map<String, String> v : values) {
                     Map<String, String> q = new LinkedHashMap<>(p);
-                    q.put(key, v);
+                    q.putAll(v);
                     next.add(q);
                 }
             }

@@ -8,6 +8,7 @@ import io.hypergrad.driver.sweep.SweepRun;
 import io.hypergrad.driver.sweep.SweepSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,5 +46,20 @@ class ExperimentReportTest {
         assertEquals("| fo | 2 | 0.6000 | 0.1000 | 0.1414 | 0.567 | 4.0000 | 3.0 | 0.200 | 1.25 |", lines[2]);
         assertEquals("| one-step | 2 | 0.3000 | 0.1000 | 0.1414 | 0.67 | 4.0000 | 3.0 | 0.200 | 2.50 |", lines[3]);
         assertTrue(sweep.exists("results.png"));
+    }
+
+    @Test
+    void aLocalEstimatorUnderTheKoopmanAggregatorIsNamedGlocal(@TempDir Path tmp) throws Exception {
+        Files.writeString(tmp.resolve("base.conf"), "hypergrad { problem = sinusoid, rounds = 2 }");
+        Files.writeString(tmp.resolve("s.conf"), """
+                sweep { name = t, base = base.conf, grid { cases = [ { "hypergrad.estimator" = one-step },
+                  { "hypergrad.estimator" = "hyperdistill:0.99" },
+                  { "hypergrad.estimator" = "hyperdistill:0.99", "hypergrad.aggregator" = koopman },
+                  { "hypergrad.estimator" = fo, "hypergrad.aggregator" = sum } ] } }
+                """);
+        SweepSpec spec = SweepSpec.load(tmp.resolve("s.conf").toFile());
+        List<String> varied = ExperimentReport.variedKeys(spec);
+        assertEquals(List.of("one-step", "hyperdistill:0.99", "glocal[hyperdistill:0.99]", "fo (sum)"),
+                spec.runs().stream().map(r -> ExperimentReport.label(r, varied)).toList());
     }
 }

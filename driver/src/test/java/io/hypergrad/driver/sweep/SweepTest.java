@@ -61,6 +61,30 @@ class SweepTest {
     }
 
     @Test
+    void casesSetSeveralKeysTogetherAndCrossTheOtherKeys(@TempDir Path tmp) throws Exception {
+        write(tmp, "base.conf", BASE);
+        File f = write(tmp, "s.conf", """
+                sweep {
+                  base = base.conf
+                  grid {
+                    "hypergrad.seed" = [1, 2]
+                    cases = [ { "hypergrad.estimator" = fo },
+                              { "hypergrad.estimator" = "hyperdistill:0.99", "hypergrad.aggregator" = koopman } ]
+                  }
+                }
+                """);
+        SweepSpec s = SweepSpec.load(f);
+        assertEquals(4, s.runs().size());
+        assertEquals(List.of("fo", "hyperdistill:0.99", "fo", "hyperdistill:0.99"),
+                s.runs().stream().map(r -> r.config().get(RunConfig.ESTIMATOR)).toList());
+        assertEquals(List.of("replay", "koopman", "replay", "koopman"),
+                s.runs().stream().map(r -> r.config().get(RunConfig.AGGREGATOR)).toList());
+        ConfigException e = assertThrows(ConfigException.class, () -> SweepSpec.load(write(tmp, "bad.conf",
+                "sweep { base = base.conf, grid { cases = [fo, one-step] } }")));
+        assertTrue(e.getMessage().contains("sweep.grid.cases") && e.getMessage().contains("objects"), e.getMessage());
+    }
+
+    @Test
     void badSweepsNameTheKey(@TempDir Path tmp) throws Exception {
         write(tmp, "base.conf", BASE);
         ConfigException e = assertThrows(ConfigException.class, () -> SweepSpec.load(write(tmp, "a.conf",
