@@ -72,7 +72,8 @@ public final class ExperimentReport {
 
     /** One compared configuration's aggregate; accuracies are NaN for regression problems. */
     record Row(String estimator, int runs, double accuracy, double accuracyCi, double accuracySeedSd, double loss, double lossCi,
-               double lossSeedSd, double initialAccuracy, double initialLoss, double jvpsPerEpisode, double secondsPerEpisode) {}
+               double lossSeedSd, double initialAccuracy, double initialLoss, double jvpsPerEpisode, double secondsPerEpisode,
+               long episodes, long skippedTasks, long koopmanRounds, long koopmanFallbacks) {}
 
     /** Published numbers to print beside ours, by row label (e.g. the estimator), and where they are from. */
     public record Reference(String title, Map<String, Double> values) {
@@ -124,16 +125,22 @@ public final class ExperimentReport {
             }
             try {
                 JsonNode s = JSON.readTree(f.readText("summary.json"));
-                double jvps = 0, seconds = 0, episodes = 0;
+                double jvps = 0, seconds = 0, episodes = 0, skipped = 0, koopman = 0, fallbacks = 0;
                 for (String line : f.readText("metrics.jsonl").split("\n")) {
                     if (!line.isBlank()) {
                         JsonNode m = JSON.readTree(line);
                         jvps += m.path("jvps").asDouble();
                         seconds += m.path("taskSeconds").asDouble();
                         episodes += m.path("episodes").asDouble();
+                        skipped += m.path("skippedTasks").asDouble();
+                        if (m.has("koopman")) {
+                            koopman++;
+                            fallbacks += m.path("koopman").path("fallback").asBoolean() ? 1 : 0;
+                        }
                     }
                 }
-                JsonNode cost = JSON.createObjectNode().put("jvps", jvps / episodes).put("seconds", seconds / episodes);
+                JsonNode cost = JSON.createObjectNode().put("jvps", jvps / episodes).put("seconds", seconds / episodes)
+                        .put("episodes", episodes).put("skipped", skipped).put("koopman", koopman).put("fallbacks", fallbacks);
                 byEstimator.computeIfAbsent(label(r, varied), k -> new ArrayList<>()).add(new JsonNode[] {s, cost});
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -142,6 +149,7 @@ public final class ExperimentReport {
         List<Row> rows = new ArrayList<>();
         byEstimator.forEach((est, runs) -> {
             double acc = 0, ci = 0, loss = 0, lci = 0, init = 0, initLoss = 0, jv = 0, sec = 0;
+            long episodes = 0, skipped = 0, koopman = 0, fallbacks = 0;
             List<Double> accs = new ArrayList<>();
             List<Double> losses = new ArrayList<>();
             for (JsonNode[] r : runs) {
@@ -156,10 +164,14 @@ public final class ExperimentReport {
                 initLoss += number(r[0].path("metaTest").path("initial").path("loss"));
                 jv += r[1].path("jvps").asDouble();
                 sec += r[1].path("seconds").asDouble();
+                episodes += r[1].path("episodes").asLong();
+                skipped += r[1].path("skipped").asLong();
+                koopman += r[1].path("koopman").asLong();
+                fallbacks += r[1].path("fallbacks").asLong();
             }
             int n = runs.size();
             rows.add(new Row(est, n, acc / n, ci / n, seedSd(accs), loss / n, lci / n, seedSd(losses), init / n, initLoss / n,
-                    jv / n, sec / n));
+                    jv / n, sec / n, episodes, skipped, koopman, fallbacks));
         });
         boolean regression = !rows.isEmpty() && rows.stream().allMatch(r -> Double.isNaN(r.accuracy()));
         boolean memory = rows.stream().anyMatch(r -> peakMegabytes.containsKey(r.estimator()));
@@ -173,6 +185,16 @@ public final class ExperimentReport {
         md.append("JVPs / inner optimisation | s / inner optimisation |");
         if (memory) {
             md.append(" peak live heap / episode (MB) |");
+        }
+        // Shown only when they happened: how many meta-train episodes diverged and were skipped, and how
+        // many Koopman (glocal) rounds fell back to the last local hypergradient.
+        boolean skips = rows.stream().anyMatch(r -> r.skippedTasks() > 0);
+        boolean koopman = rows.stream().anyMatch(r -> r.koopmanRounds() > 0);
+        if (skips) {
+            md.append(" skipped (diverged) episodes |");
+        }
+        if (koopman) {
+            md.append(" Koopman fallbacks / rounds |");
         }
         int columns = md.toString().split("\\|", -1).length - 2;
         md.append("\n|").append("---|".repeat(columns)).append("\n");
@@ -196,6 +218,12 @@ public final class ExperimentReport {
             if (memory) {
                 Double mb = peakMegabytes.get(r.estimator());
                 md.append(mb == null ? " – |" : String.format(Locale.ROOT, " %.2f |", mb));
+            }
+            if (skips) {
+                md.append(" ").append(r.skippedTasks()).append(" of ").append(r.episodes()).append(" |");
+            }
+            if (koopman) {
+                md.append(r.koopmanRounds() == 0 ? " – |" : " " + r.koopmanFallbacks() + " / " + r.koopmanRounds() + " |");
             }
             md.append("\n");
         }

@@ -49,6 +49,31 @@ class ExperimentReportTest {
     }
 
     @Test
+    void skippedEpisodesAndKoopmanFallbacksGetColumnsOnlyWhenTheyHappened(@TempDir Path tmp) throws Exception {
+        Files.writeString(tmp.resolve("base.conf"), "hypergrad { problem = sinusoid, rounds = 2 }");
+        Files.writeString(tmp.resolve("s.conf"), """
+                sweep { name = t, base = base.conf, grid { cases = [ { "hypergrad.estimator" = one-step },
+                  { "hypergrad.estimator" = "hyperdistill:0.99", "hypergrad.aggregator" = koopman } ] } }
+                """);
+        SweepSpec spec = SweepSpec.load(tmp.resolve("s.conf").toFile());
+        RunFolder sweep = new RunFolder(tmp.resolve("out").toString(), new org.apache.hadoop.conf.Configuration());
+        String[] metrics = {
+            "{\"jvps\":30,\"taskSeconds\":1.0,\"episodes\":10,\"skippedTasks\":2}\n{\"jvps\":30,\"taskSeconds\":1.0,\"episodes\":10,\"skippedTasks\":1}\n",
+            "{\"jvps\":30,\"taskSeconds\":1.0,\"episodes\":10,\"koopman\":{\"fallback\":true}}\n"
+                    + "{\"jvps\":30,\"taskSeconds\":1.0,\"episodes\":10,\"koopman\":{\"fallback\":false}}\n"};
+        for (int i = 0; i < 2; i++) {
+            RunFolder f = new RunFolder(sweep.uri() + "/" + spec.runs().get(i).name(), new org.apache.hadoop.conf.Configuration());
+            f.writeText("summary.json", "{\"metaTest\":{\"tasks\":10,\"learned\":{\"loss\":0.5,\"lossCi95\":0.1},"
+                    + "\"initial\":{\"loss\":4.0,\"lossCi95\":0.3}}}");
+            f.writeText("metrics.jsonl", metrics[i]);
+        }
+        String[] lines = ExperimentReport.write(spec, sweep).strip().split("\n");
+        assertTrue(lines[0].endsWith("| skipped (diverged) episodes | Koopman fallbacks / rounds |"), lines[0]);
+        assertTrue(lines[2].startsWith("| one-step |") && lines[2].endsWith("| 3 of 20 | – |"), lines[2]);
+        assertTrue(lines[3].startsWith("| glocal[hyperdistill:0.99] |") && lines[3].endsWith("| 0 of 20 | 1 / 2 |"), lines[3]);
+    }
+
+    @Test
     void aLocalEstimatorUnderTheKoopmanAggregatorIsNamedGlocal(@TempDir Path tmp) throws Exception {
         Files.writeString(tmp.resolve("base.conf"), "hypergrad { problem = sinusoid, rounds = 2 }");
         Files.writeString(tmp.resolve("s.conf"), """
