@@ -111,14 +111,19 @@ public final class SweepSpec {
     }
 
     /**
-     * Each key's values as HOCON literals; the product in key order, the last key varying fastest. The key
+     * Each key's values as HOCON literals, crossed: {@code hypergrad.seed} outermost, so that a sweep stopped
+     * part-way holds every other combination for its first seeds; the other keys in alphabetical order (HOCON
+     * keeps no order of keys), the last varying fastest. The key
      * {@code cases} takes a list of objects instead, each setting several keys together (e.g. an estimator
      * with the aggregator it needs), crossed with the other keys like any one value.
      */
     static List<Map<String, String>> expandGrid(Config grid) {
         List<Map<String, String>> points = new ArrayList<>();
         points.add(new LinkedHashMap<>());
-        for (Map.Entry<String, ConfigValue> e : grid.entrySet()) {
+        List<Map.Entry<String, ConfigValue>> entries = new ArrayList<>(grid.entrySet());
+        entries.sort(java.util.Comparator.comparing((Map.Entry<String, ConfigValue> e) -> !e.getKey().replace("\"", "").equals("hypergrad.seed"))
+                .thenComparing(e -> e.getKey().replace("\"", "")));
+        for (Map.Entry<String, ConfigValue> e : entries) {
             String key = e.getKey().replace("\"", "");
             ConfigValue value = e.getValue();
             if (value.valueType() != ConfigValueType.LIST) {

@@ -75,6 +75,8 @@ class SweepTest {
                 """);
         SweepSpec s = SweepSpec.load(f);
         assertEquals(4, s.runs().size());
+        assertEquals(List.of(1L, 1L, 2L, 2L), s.runs().stream().map(r -> r.config().get(RunConfig.SEED)).toList(),
+                "seeds outermost: a sweep stopped part-way has every case for its first seeds");
         assertEquals(List.of("fo", "hyperdistill:0.99", "fo", "hyperdistill:0.99"),
                 s.runs().stream().map(r -> r.config().get(RunConfig.ESTIMATOR)).toList());
         assertEquals(List.of("replay", "koopman", "replay", "koopman"),
