@@ -26,13 +26,15 @@ class ExperimentReportTest {
                 """);
         SweepSpec spec = SweepSpec.load(tmp.resolve("s.conf").toFile());
         RunFolder sweep = new RunFolder(tmp.resolve("out").toString(), new org.apache.hadoop.conf.Configuration());
-        double[] learned = {0.5, 0.7, 0.2, 0.4};
         for (int i = 0; i < 4; i++) {
             SweepRun r = spec.runs().get(i);
+            // fo: 0.5 and 0.7 for seeds 0 and 1; one-step: 0.2 and 0.4.
+            double learned = (r.config().get(io.hypergrad.common.config.RunConfig.ESTIMATOR).equals("fo") ? 0.5 : 0.2)
+                    + 0.2 * r.config().get(io.hypergrad.common.config.RunConfig.SEED);
             RunFolder f = new RunFolder(sweep.uri() + "/" + r.name(), new org.apache.hadoop.conf.Configuration());
             f.writeText("summary.json", String.format(java.util.Locale.ROOT, "{\"metaTest\":{\"tasks\":10,"
                     + "\"learned\":{\"loss\":%s,\"lossCi95\":0.1,\"accuracy\":null,\"accuracyCi95\":null},"
-                    + "\"initial\":{\"loss\":4.0,\"lossCi95\":0.3,\"accuracy\":null,\"accuracyCi95\":null}}}", learned[i]));
+                    + "\"initial\":{\"loss\":4.0,\"lossCi95\":0.3,\"accuracy\":null,\"accuracyCi95\":null}}}", learned));
             f.writeText("metrics.jsonl", "{\"jvps\":30,\"taskSeconds\":1.0,\"episodes\":10}\n{\"jvps\":30,\"taskSeconds\":3.0,\"episodes\":10}\n");
         }
         String md = ExperimentReport.write(spec, sweep, new ExperimentReport.Reference("Table 4", Map.of("fo", 0.567, "one-step", 0.67)),
