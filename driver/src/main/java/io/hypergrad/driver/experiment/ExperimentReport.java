@@ -230,10 +230,12 @@ public final class ExperimentReport {
         sweep.writeText("results.md", md.toString());
         if (!rows.isEmpty()) {
             String metric = regression ? "loss" : "accuracy (%)";
-            CategoryChart c = new CategoryChartBuilder().width(760).height(420)
+            CategoryChart c = new CategoryChartBuilder().width(820).height(460)
                     .title((regression ? "Meta-test loss (" : "Meta-test accuracy (") + spec.name() + ")")
                     .xAxisTitle(what).yAxisTitle(metric).build();
             c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+            // Labels such as glocal[hyperdistill:0.99:1] overlap when set flat.
+            c.getStyler().setXAxisLabelRotation(30);
             // Losses are positive and a diverged run can be 1e8 beside 0.3: a log axis keeps both readable.
             List<String> names = rows.stream().map(Row::estimator).toList();
             if (regression) {
@@ -246,6 +248,12 @@ public final class ExperimentReport {
                 c.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
             }
             double k = regression ? 1 : 100;
+            if (!regression) {
+                // Accuracies of one problem sit within a few points of each other: start the axis 5 points
+                // under the lowest bar (rounded down to 5) so that their differences can be seen.
+                double low = rows.stream().mapToDouble(r -> Math.min(r.initialAccuracy(), r.accuracy() - r.accuracyCi())).min().orElse(0);
+                c.getStyler().setYAxisMin(Math.max(0, 5 * Math.floor((k * low - 5) / 5)));
+            }
             c.addSeries("initial λ", names, rows.stream().map(r -> k * (regression ? r.initialLoss() : r.initialAccuracy())).toList());
             if (regression) {
                 // No error bars on the logarithmic axis (XChart refuses them there); the table has the CIs.
