@@ -35,6 +35,10 @@ class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--master", description = "Spark master; default local[*]")
     String master;
 
+    @Option(names = "--table-only", description = "write the table and plot from the runs that have finished; run nothing "
+            + "(e.g. while the sweep is still running elsewhere)")
+    boolean tableOnly;
+
     @Override
     public Integer call() {
         File f = new File(System.getProperty("hypergrad.home", "."), "conf/experiments/" + name + ".conf");
@@ -48,6 +52,17 @@ class ExperimentCommand implements Callable<Integer> {
             return quality(f, raw.getConfig("quality"));
         }
         SweepSpec spec = SweepSpec.load(f);
+        if (tableOnly) {
+            RunFolder folder = new RunFolder(out != null ? out : "experiments/" + name, new org.apache.hadoop.conf.Configuration());
+            long finished = spec.runs().stream().filter(r -> folder.exists(r.name() + "/summary.json")).count();
+            System.out.printf("hypergrad: experiment %s · table of the %d of %d runs that have finished in %s%n", name, finished,
+                    spec.runs().size(), folder.pathOf(""));
+            if (finished == 0) {
+                throw new IllegalArgumentException("--table-only: no run of experiment '" + name + "' has finished in " + folder.pathOf(""));
+            }
+            writeTable(raw, spec, folder);
+            return ExitCode.OK;
+        }
         SparkConf conf = new SparkConf();
         if (master != null) {
             conf.setMaster(master);
@@ -57,23 +72,27 @@ class ExperimentCommand implements Callable<Integer> {
             RunFolder folder = new RunFolder(out != null ? out : "experiments/" + name, sc.hadoopConfiguration());
             System.out.printf("hypergrad: experiment %s · %d runs · outputs in %s%n", name, spec.runs().size(), folder.pathOf(""));
             new SweepRunner(sc, spec, folder).run(parallel, (run, msg) -> System.out.println(run + ": " + msg));
-            ExperimentReport.Reference paper = ExperimentReport.Reference.NONE;
-            if (raw.hasPath("paper")) {
-                com.typesafe.config.Config p = raw.getConfig("paper");
-                java.util.Map<String, Double> values = new java.util.LinkedHashMap<>();
-                for (var e : p.root().entrySet()) {
-                    if (!e.getKey().equals("title")) {
-                        values.put(e.getKey(), ((Number) e.getValue().unwrapped()).doubleValue());
-                    }
-                }
-                paper = new ExperimentReport.Reference(p.hasPath("title") ? p.getString("title") : "paper", values);
-            }
-            java.util.Map<String, Double> memory = raw.hasPath("memory") && raw.getBoolean("memory")
-                    ? ExperimentReport.measureMemory(spec) : java.util.Map.of();
-            System.out.print(ExperimentReport.write(spec, folder, paper, memory));
-            System.out.println("hypergrad: table " + folder.pathOf("results.md") + ", plot " + folder.pathOf("results.png"));
+            writeTable(raw, spec, folder);
         }
         return ExitCode.OK;
+    }
+
+    private static void writeTable(com.typesafe.config.Config raw, SweepSpec spec, RunFolder folder) {
+        ExperimentReport.Reference paper = ExperimentReport.Reference.NONE;
+        if (raw.hasPath("paper")) {
+            com.typesafe.config.Config p = raw.getConfig("paper");
+            java.util.Map<String, Double> values = new java.util.LinkedHashMap<>();
+            for (var e : p.root().entrySet()) {
+                if (!e.getKey().equals("title")) {
+                    values.put(e.getKey(), ((Number) e.getValue().unwrapped()).doubleValue());
+                }
+            }
+            paper = new ExperimentReport.Reference(p.hasPath("title") ? p.getString("title") : "paper", values);
+        }
+        java.util.Map<String, Double> memory = raw.hasPath("memory") && raw.getBoolean("memory")
+                ? ExperimentReport.measureMemory(spec) : java.util.Map.of();
+        System.out.print(ExperimentReport.write(spec, folder, paper, memory));
+        System.out.println("hypergrad: table " + folder.pathOf("results.md") + ", plot " + folder.pathOf("results.png"));
     }
 
     /** A hypergradient-quality experiment: { base = "…conf", set { … }, steps = T, estimators = [ … ] }. */

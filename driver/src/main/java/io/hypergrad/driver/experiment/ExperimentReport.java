@@ -119,10 +119,11 @@ public final class ExperimentReport {
         Map<String, List<JsonNode[]>> byEstimator = new LinkedHashMap<>();
         List<String> varied = variedKeys(spec);
         for (SweepRun r : spec.runs()) {
-            RunFolder f = new RunFolder(sweep.uri() + "/" + r.name(), new org.apache.hadoop.conf.Configuration());
-            if (!f.exists("summary.json")) {
+            // Checked from the sweep folder: a RunFolder would create the folder of a run not yet started.
+            if (!sweep.exists(r.name() + "/summary.json")) {
                 continue;
             }
+            RunFolder f = new RunFolder(sweep.uri() + "/" + r.name(), new org.apache.hadoop.conf.Configuration());
             try {
                 JsonNode s = JSON.readTree(f.readText("summary.json"));
                 double jvps = 0, seconds = 0, episodes = 0, skipped = 0, koopman = 0, fallbacks = 0;

@@ -33,6 +33,14 @@ public final class RunFolder {
         }
     }
 
+    /**
+     * A path under the folder. Built from a bare path so that a name with a colon (a run named after
+     * "hyperdistill:0.99") is not read as a URI scheme.
+     */
+    private Path child(String name) {
+        return new Path(root, new Path(null, null, name));
+    }
+
     /** The folder's URI as given. */
     public String uri() {
         return root.toString();
@@ -40,12 +48,12 @@ public final class RunFolder {
 
     /** The fully qualified path of a file in the folder. */
     public String pathOf(String name) {
-        return fs.makeQualified(name.isEmpty() ? root : new Path(root, name)).toString();
+        return fs.makeQualified(name.isEmpty() ? root : child(name)).toString();
     }
 
     /** Writes bytes atomically: a temporary file, then a rename over the target. */
     public void writeAtomically(String name, byte[] bytes) {
-        Path target = new Path(root, name);
+        Path target = child(name);
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
         try {
             fs.mkdirs(target.getParent());
@@ -71,7 +79,7 @@ public final class RunFolder {
     /** Whether a file exists. */
     public boolean exists(String name) {
         try {
-            return fs.exists(new Path(root, name));
+            return fs.exists(child(name));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -79,7 +87,7 @@ public final class RunFolder {
 
     /** A whole file's bytes. */
     public byte[] read(String name) {
-        try (InputStream in = fs.open(new Path(root, name)); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (InputStream in = fs.open(child(name)); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             in.transferTo(out);
             return out.toByteArray();
         } catch (IOException e) {
@@ -95,7 +103,7 @@ public final class RunFolder {
     /** File names in a sub-folder (not temporaries), sorted; empty when it does not exist. */
     public List<String> list(String dir) {
         try {
-            Path p = new Path(root, dir);
+            Path p = child(dir);
             if (!fs.exists(p)) {
                 return List.of();
             }
@@ -117,7 +125,7 @@ public final class RunFolder {
     /** Deletes a file if present. */
     public void delete(String name) {
         try {
-            fs.delete(new Path(root, name), false);
+            fs.delete(child(name), false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
