@@ -93,11 +93,18 @@ public final class SweepSpec {
             points = crossRandom(points, s.getConfig("random"));
         }
         List<SweepRun> runs = new ArrayList<>();
+        Map<String, Integer> seen = new LinkedHashMap<>();
         for (int i = 0; i < points.size(); i++) {
             Map<String, String> overrides = new LinkedHashMap<>(fixed);
             overrides.putAll(points.get(i));
             RunConfig rc = RunConfig.of(overridesConfig(overrides).withFallback(base));
-            runs.add(new SweepRun(runName(i, points.get(i)), overrides, rc));
+            String runName = runName(points.get(i));
+            Integer other = seen.put(runName, i);
+            if (other != null) {
+                throw new ConfigException("sweep: runs " + (other + 1) + " and " + (i + 1) + " have the same settings (" + runName
+                        + "); each grid point must differ");
+            }
+            runs.add(new SweepRun(runName, overrides, rc));
         }
         return new SweepSpec(name, base, baseLocation, metric, goal.equals("max"), List.copyOf(runs));
     }
@@ -135,7 +142,8 @@ public final class SweepSpec {
                     if (v.valueType() != ConfigValueType.OBJECT) {
                         throw new ConfigException("sweep.grid.cases: expected objects of settings, got " + v.render(com.typesafe.config.ConfigRenderOptions.concise()));
                     }
-                    values.add(flatten(((com.typesafe.config.ConfigObject) v).toConfig(), "sweep.grid.cases"));
+                    // Sorted: HOCON keeps no key order, and the run's name lists them.
+                    values.add(new java.util.TreeMap<>(flatten(((com.typesafe.config.ConfigObject) v).toConfig(), "sweep.grid.cases")));
                 } else {
                     values.add(Map.of(key, v.render(com.typesafe.config.ConfigRenderOptions.concise())));
                 }
@@ -210,15 +218,21 @@ public final class SweepSpec {
         return m;
     }
 
-    /** {@code r003-estimator=fo,outer.lr=0.01}: an index for order, the varied keys for a person. */
-    static String runName(int i, Map<String, String> point) {
-        StringBuilder sb = new StringBuilder(String.format("r%03d", i));
-        String sep = "-";
+    /**
+     * {@code seed=0,estimator=fo,outer.lr=0.01}: the run's own settings and nothing else (no position), so
+     * that a value added to the grid later leaves the finished runs' folders where a resumed sweep finds them.
+     */
+    static String runName(Map<String, String> point) {
+        if (point.isEmpty()) {
+            return "run";
+        }
+        StringBuilder sb = new StringBuilder();
+        String sep = "";
         for (Map.Entry<String, String> e : point.entrySet()) {
             String k = e.getKey().startsWith("hypergrad.") ? e.getKey().substring("hypergrad.".length()) : e.getKey();
             String v = e.getValue().replace("\"", "");
             if (v.matches("-?[0-9.]+[eE]?-?[0-9]*") && v.length() > 8) {
-                v = String.format(Locale.ROOT, "%.3g", Double.parseDouble(v));
+                v = String.format(Locale.ROOT, "%.6g", Double.parseDouble(v));
             }
             sb.append(sep).append(k).append('=').append(v);
             sep = ",";

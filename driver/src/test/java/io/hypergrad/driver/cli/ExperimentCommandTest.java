@@ -34,7 +34,7 @@ class ExperimentCommandTest {
             assertEquals(ExitCode.USAGE, code, "nothing finished yet");
             assertTrue(err.toString(StandardCharsets.UTF_8).contains("no run of experiment 't' has finished"), err.toString(StandardCharsets.UTF_8));
 
-            Path fo = Files.createDirectories(out.resolve("r000-seed=0,estimator=fo"));
+            Path fo = Files.createDirectories(out.resolve("seed=0,estimator=fo"));
             Files.writeString(fo.resolve("summary.json"), "{\"metaTest\":{\"tasks\":10,\"learned\":{\"loss\":0.5,\"lossCi95\":0.1},"
                     + "\"initial\":{\"loss\":4.0,\"lossCi95\":0.3}}}");
             Files.writeString(fo.resolve("metrics.jsonl"), "{\"jvps\":0,\"taskSeconds\":1.0,\"episodes\":10}\n");
@@ -46,7 +46,7 @@ class ExperimentCommandTest {
             try (var runs = Files.list(out)) {
                 assertEquals(1, runs.filter(Files::isDirectory).count(), "no other run was started");
             }
-            assertFalse(Files.exists(out.resolve("r001-seed=0,estimator=one-step")));
+            assertFalse(Files.exists(out.resolve("seed=0,estimator=one-step")));
         } finally {
             if (previous == null) {
                 System.clearProperty("hypergrad.home");

@@ -81,6 +81,8 @@ class SweepTest {
                 s.runs().stream().map(r -> r.config().get(RunConfig.ESTIMATOR)).toList());
         assertEquals(List.of("replay", "koopman", "replay", "koopman"),
                 s.runs().stream().map(r -> r.config().get(RunConfig.AGGREGATOR)).toList());
+        assertEquals("seed=2,aggregator=koopman,estimator=hyperdistill:0.99", s.runs().get(3).name(),
+                "a run is named by its settings alone, so adding a case later leaves this folder in place");
         ConfigException e = assertThrows(ConfigException.class, () -> SweepSpec.load(write(tmp, "bad.conf",
                 "sweep { base = base.conf, grid { cases = [fo, one-step] } }")));
         assertTrue(e.getMessage().contains("sweep.grid.cases") && e.getMessage().contains("objects"), e.getMessage());
@@ -96,6 +98,9 @@ class SweepTest {
         assertTrue(e.getMessage().contains("sweep.grids"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> SweepSpec.load(write(tmp, "c.conf", "sweep { base = nope.conf }")));
         assertTrue(e.getMessage().contains("nope.conf"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> SweepSpec.load(write(tmp, "d.conf",
+                "sweep { base = base.conf, grid { cases = [ { \"hypergrad.estimator\" = fo }, { \"hypergrad.estimator\" = fo } ] } }")));
+        assertTrue(e.getMessage().contains("runs 1 and 2 have the same settings (estimator=fo)"), e.getMessage());
     }
 
     @Test
@@ -135,7 +140,7 @@ class SweepTest {
                 "sweep { name = e, base = base.conf, grid { \"hypergrad.estimator\" = [\"fo\", \"one-step\"] } }"));
         List<String> cmds = SweepEmitter.sparkSubmit(s, "hdfs:///sweeps/e", "hypergrad.jar", "spark://m:7077");
         assertEquals(2, cmds.size());
-        assertTrue(cmds.get(1).contains("--set 'hypergrad.estimator=\"one-step\"'") && cmds.get(1).contains("--out hdfs:///sweeps/e/r001"),
+        assertTrue(cmds.get(1).contains("--set 'hypergrad.estimator=\"one-step\"'") && cmds.get(1).contains("--out hdfs:///sweeps/e/estimator=one-step"),
                 cmds.get(1));
         Map<String, String> k8s = SweepEmitter.kubernetes(s, "s3a://b/sweeps/e", "registry/hypergrad:0.1.0", "/opt/hypergrad/hypergrad.jar");
         assertEquals(2, k8s.size());
