@@ -202,10 +202,10 @@ public final class ExperimentReport {
         for (Row r : rows) {
             md.append(String.format(Locale.ROOT, "| %s | %d | ", r.estimator(), r.runs()));
             if (regression) {
-                md.append(String.format(Locale.ROOT, "%.4f | %.4f | %.4f | ", r.loss(), r.lossCi(), r.lossSeedSd()));
+                md.append(String.format(Locale.ROOT, "%.4f | %.4f | %s | ", r.loss(), r.lossCi(), spread(r.runs(), r.lossSeedSd(), "%.4f")));
             } else {
-                md.append(String.format(Locale.ROOT, "%.2f%% | %.2f | %.2f | ", 100 * r.accuracy(), 100 * r.accuracyCi(),
-                        100 * r.accuracySeedSd()));
+                md.append(String.format(Locale.ROOT, "%.2f%% | %.2f | %s | ", 100 * r.accuracy(), 100 * r.accuracyCi(),
+                        spread(r.runs(), 100 * r.accuracySeedSd(), "%.2f")));
             }
             if (paper.present()) {
                 md.append(paper.cell(r.estimator())).append(" | ");
@@ -281,9 +281,14 @@ public final class ExperimentReport {
         return n.isNumber() ? n.asDouble() : Double.NaN;
     }
 
+    /** The seed spread, or "–" for a single run (it has none). */
+    private static String spread(int runs, double sd, String format) {
+        return runs < 2 ? "–" : String.format(Locale.ROOT, format, sd);
+    }
+
     private static double seedSd(List<Double> xs) {
         if (xs.size() < 2) {
-            return 0;
+            return Double.NaN;
         }
         double mean = xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         double sd = 0;
