@@ -18,11 +18,11 @@ import io.hypergrad.common.random.CounterRng;
 
 /**
  * Meta-Weight-Net (Shu et al. 2019): λ is a 1–100–1 ReLU network that maps each training example's loss
- * to its weight, 0.1 + 0.9·σ(output) (floored at 0.1, bounded by 1); the classifier w is trained on the weighted loss, normalised by the batch's
- * total weight ({@link Losses#weightedMean}) so that larger weights cannot raise the inner loop's effective
- * learning rate (without it the weights, unbounded above, grew until the inner loop diverged), of labels corrupted
- * with probability p, and validated on clean labels. The validation loss does not see λ, so g^FO ≡ 0 and
- * HyperDistill's scale is fixed (θ = 1) rather than fitted.
+ * to its weight, 0.1 + 0.9·σ(output). The classifier w is trained on labels corrupted with probability p,
+ * under the weighted loss normalised by the batch's total weight ({@link Losses#weightedMean}), so that
+ * larger weights cannot raise the inner loop's effective learning rate; it is validated on clean labels.
+ * The validation loss does not see λ, so g^FO ≡ 0 and HyperDistill's scale is fixed (θ = 1) rather than
+ * fitted.
  */
 public final class MetaWeightNet implements MetaProblem {
     /** The lowest weight an example can get. */

@@ -70,6 +70,10 @@ public final class ExperimentReport {
         };
     }
 
+    /** One finished run: its summary and what its metrics.jsonl adds up to. */
+    private record RunOutcome(JsonNode summary, double jvpsPerEpisode, double secondsPerEpisode, long episodes, long skippedTasks,
+                              long koopmanRounds, long koopmanFallbacks) {}
+
     /** One compared configuration's aggregate; accuracies are NaN for regression problems. */
     record Row(String estimator, int runs, double accuracy, double accuracyCi, double accuracySeedSd, double loss, double lossCi,
                double lossSeedSd, double initialAccuracy, double initialLoss, double jvpsPerEpisode, double secondsPerEpisode,
@@ -116,7 +120,7 @@ public final class ExperimentReport {
      * summaries) get a table and plot of the meta-test loss instead of accuracy.
      */
     public static String write(SweepSpec spec, RunFolder sweep, Reference paper, Map<String, Double> peakMegabytes) {
-        Map<String, List<JsonNode[]>> byEstimator = new LinkedHashMap<>();
+        Map<String, List<RunOutcome>> byEstimator = new LinkedHashMap<>();
         List<String> varied = variedKeys(spec);
         for (SweepRun r : spec.runs()) {
             // Checked from the sweep folder: a RunFolder would create the folder of a run not yet started.
@@ -140,9 +144,8 @@ public final class ExperimentReport {
                         }
                     }
                 }
-                JsonNode cost = JSON.createObjectNode().put("jvps", jvps / episodes).put("seconds", seconds / episodes)
-                        .put("episodes", episodes).put("skipped", skipped).put("koopman", koopman).put("fallbacks", fallbacks);
-                byEstimator.computeIfAbsent(label(r, varied), k -> new ArrayList<>()).add(new JsonNode[] {s, cost});
+                byEstimator.computeIfAbsent(label(r, varied), k -> new ArrayList<>()).add(new RunOutcome(s, jvps / episodes,
+                        seconds / episodes, (long) episodes, (long) skipped, (long) koopman, (long) fallbacks));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -153,22 +156,22 @@ public final class ExperimentReport {
             long episodes = 0, skipped = 0, koopman = 0, fallbacks = 0;
             List<Double> accs = new ArrayList<>();
             List<Double> losses = new ArrayList<>();
-            for (JsonNode[] r : runs) {
-                JsonNode l = r[0].path("metaTest").path("learned");
+            for (RunOutcome r : runs) {
+                JsonNode l = r.summary().path("metaTest").path("learned");
                 accs.add(number(l.path("accuracy")));
                 losses.add(number(l.path("loss")));
                 acc += number(l.path("accuracy"));
                 ci += number(l.path("accuracyCi95"));
                 loss += number(l.path("loss"));
                 lci += number(l.path("lossCi95"));
-                init += number(r[0].path("metaTest").path("initial").path("accuracy"));
-                initLoss += number(r[0].path("metaTest").path("initial").path("loss"));
-                jv += r[1].path("jvps").asDouble();
-                sec += r[1].path("seconds").asDouble();
-                episodes += r[1].path("episodes").asLong();
-                skipped += r[1].path("skipped").asLong();
-                koopman += r[1].path("koopman").asLong();
-                fallbacks += r[1].path("fallbacks").asLong();
+                init += number(r.summary().path("metaTest").path("initial").path("accuracy"));
+                initLoss += number(r.summary().path("metaTest").path("initial").path("loss"));
+                jv += r.jvpsPerEpisode();
+                sec += r.secondsPerEpisode();
+                episodes += r.episodes();
+                skipped += r.skippedTasks();
+                koopman += r.koopmanRounds();
+                fallbacks += r.koopmanFallbacks();
             }
             int n = runs.size();
             rows.add(new Row(est, n, acc / n, ci / n, seedSd(accs), loss / n, lci / n, seedSd(losses), init / n, initLoss / n,
@@ -202,10 +205,10 @@ public final class ExperimentReport {
         for (Row r : rows) {
             md.append(String.format(Locale.ROOT, "| %s | %d | ", r.estimator(), r.runs()));
             if (regression) {
-                md.append(String.format(Locale.ROOT, "%.4f | %.4f | %s | ", r.loss(), r.lossCi(), spread(r.runs(), r.lossSeedSd(), "%.4f")));
+                md.append(String.format(Locale.ROOT, "%.4f | %.4f | %s | ", r.loss(), r.lossCi(), spread(r.lossSeedSd(), "%.4f")));
             } else {
                 md.append(String.format(Locale.ROOT, "%.2f%% | %.2f | %s | ", 100 * r.accuracy(), 100 * r.accuracyCi(),
-                        spread(r.runs(), 100 * r.accuracySeedSd(), "%.2f")));
+                        spread(100 * r.accuracySeedSd(), "%.2f")));
             }
             if (paper.present()) {
                 md.append(paper.cell(r.estimator())).append(" | ");
@@ -281,9 +284,9 @@ public final class ExperimentReport {
         return n.isNumber() ? n.asDouble() : Double.NaN;
     }
 
-    /** The seed spread, or "–" for a single run (it has none). */
-    private static String spread(int runs, double sd, String format) {
-        return runs < 2 ? "–" : String.format(Locale.ROOT, format, sd);
+    /** The seed spread, or "–" where there is none (a single run: {@link #seedSd} is NaN). */
+    private static String spread(double sd, String format) {
+        return Double.isNaN(sd) ? "–" : String.format(Locale.ROOT, format, sd);
     }
 
     private static double seedSd(List<Double> xs) {
