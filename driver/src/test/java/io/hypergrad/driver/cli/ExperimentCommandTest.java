@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code experiment NAME --table-only}: the table of the runs that have finished, while the rest of the
- * sweep is still running (or stopped); nothing is run, and an experiment with no finished run is refused.
+ * sweep is still running (or stopped); nothing is run, and an experiment with no results folder or no finished run
+ * is refused without creating anything.
  */
 class ExperimentCommandTest {
     @Test
@@ -29,8 +30,15 @@ class ExperimentCommandTest {
         String previous = System.getProperty("hypergrad.home");
         System.setProperty("hypergrad.home", home.toString());
         try {
+            ByteArrayOutputStream missing = new ByteArrayOutputStream();
+            int code = Main.execute(System.out, new PrintStream(missing, true, StandardCharsets.UTF_8), "experiment", "t", "--out", out.toString(), "--table-only");
+            assertEquals(ExitCode.USAGE, code, "no results folder yet");
+            assertTrue(missing.toString(StandardCharsets.UTF_8).contains("has no results folder"), missing.toString(StandardCharsets.UTF_8));
+            assertFalse(Files.exists(out), "refusing creates nothing");
+
+            Files.createDirectories(out);
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code = Main.execute(System.out, new PrintStream(err, true, StandardCharsets.UTF_8), "experiment", "t", "--out", out.toString(), "--table-only");
+            code = Main.execute(System.out, new PrintStream(err, true, StandardCharsets.UTF_8), "experiment", "t", "--out", out.toString(), "--table-only");
             assertEquals(ExitCode.USAGE, code, "nothing finished yet");
             assertTrue(err.toString(StandardCharsets.UTF_8).contains("no run of experiment 't' has finished"), err.toString(StandardCharsets.UTF_8));
 
