@@ -33,22 +33,43 @@ public final class ThetaRefit {
         }
     }
 
-    /** Runs a fresh episode of {@code steps} steps from z_0 with λ fixed and returns its samples. */
-    public static Samples samples(Bilevel problem, double[] lambda, InnerState z0, int steps, IntFunction<Batch> batches,
-                                  double gamma, long seed) {
-        List<Batch> seen = new ArrayList<>(steps);
-        InnerState z = z0;
-        for (int t = 1; t <= steps; t++) {
-            Batch b = batches.apply(z.step + 1);
-            seen.add(b);
-            z = problem.optimizer().update(z, lambda, b, problem.train());
+    /**
+     * One refit episode's samples, or the fault that stopped its inner loop (then no samples: a sweep
+     * back from a diverging or non-finite z_T gives samples of any size, and a least-squares θ follows
+     * its largest sample).
+     */
+    public record Sweep(Samples samples, EpisodeFault fault) {
+        /** The samples; a faulted episode is an error. */
+        public Samples require() {
+            if (fault != null) {
+                throw new ArithmeticException("the θ-refit episode stopped at " + fault.describe());
+            }
+            return samples;
         }
+    }
+
+    /**
+     * Runs a fresh episode of {@code steps} steps from z_0 with λ fixed, checked as
+     * {@link Episode#runGuarded} checks a training episode, and returns its samples — or its fault, also
+     * when a sample is non-finite.
+     *
+     * @param divergence the divergence factor of {@link Episode#runGuarded} (∞: non-finite checks only)
+     */
+    public static Sweep samples(Bilevel problem, double[] lambda, InnerState z0, int steps, IntFunction<Batch> batches,
+                                double gamma, long seed, double divergence) {
+        BatchRecorder seen = new BatchRecorder();
+        seen.begin(problem, lambda, z0);
+        Episode.Window forward = Episode.runGuarded(problem, lambda, z0, steps, batches, seen, divergence);
+        if (forward.fault() != null) {
+            return new Sweep(Samples.empty(), forward.fault());
+        }
+        InnerState z = forward.state();
         double[] alpha = problem.valGradient(z.w, lambda).alpha();
         double[] acc = new double[lambda.length];
         double[] xs = new double[steps];
         double[] ys = new double[steps];
         Distillation[] d = new Distillation[1];
-        DrMad.sweep(problem, lambda, z0, z, seen, alpha, acc, (t, zHat, batch, partial) -> {
+        DrMad.sweep(problem, lambda, z0, z, seen.batches, alpha, acc, (t, zHat, batch, partial) -> {
             int s = steps - t + 1;
             if (s == 1) {
                 d[0] = Distillation.start(zHat, batch);
@@ -67,7 +88,50 @@ public final class ThetaRefit {
             xs[s - 1] = norm * (1 - Math.pow(gamma, s)) / (1 - gamma);
             ys[s - 1] = norm == 0 ? 0 : dot / norm;
         });
-        return new Samples(xs, ys);
+        for (int i = steps - 1; i >= 0; i--) {
+            if (!Double.isFinite(xs[i]) || !Double.isFinite(ys[i])) {
+                // Horizon s = i + 1 is reached at inner step T − i of the backward sweep.
+                return new Sweep(Samples.empty(), new EpisodeFault(steps - i, EpisodeFault.NON_FINITE_HYPERGRADIENT,
+                        Double.isFinite(xs[i]) ? ys[i] : xs[i]));
+            }
+        }
+        return new Sweep(new Samples(xs, ys), null);
+    }
+
+    /** Records each step's batch for the backward sweep; estimates nothing. */
+    private static final class BatchRecorder implements HypergradientEstimator {
+        final List<Batch> batches = new ArrayList<>();
+
+        @Override
+        public String name() {
+            return "θ-refit forward pass";
+        }
+
+        @Override
+        public void begin(Bilevel problem, double[] lambda, InnerState z0) {
+            batches.clear();
+        }
+
+        @Override
+        public double[] observe(InnerState zPrev, Batch batch, InnerState z) {
+            batches.add(batch);
+            return null;
+        }
+
+        @Override
+        public double[] estimate() {
+            return new double[0];
+        }
+
+        @Override
+        public long jvps() {
+            return 0;
+        }
+
+        @Override
+        public boolean online() {
+            return false;
+        }
     }
 
     /** θ = xᵀy / xᵀx; 1 when every x is 0 (no second-order signal to scale). */

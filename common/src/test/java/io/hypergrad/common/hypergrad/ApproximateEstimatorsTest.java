@@ -143,13 +143,39 @@ class ApproximateEstimatorsTest {
         assertEquals(2.0, ThetaRefit.fit(new ThetaRefit.Samples(new double[] {1, 2, 3}, new double[] {2, 4, 6})), 0.0);
         assertEquals(1.0, ThetaRefit.fit(new ThetaRefit.Samples(new double[] {0, 0}, new double[] {1, 2})), 0.0);
         Instance in = Problems.mlp(Opt.SGD_MOMENTUM_WD, 16);
-        ThetaRefit.Samples s = ThetaRefit.samples(in.problem(), in.lambda(), in.z0(), T, in.batches(), 0.9, 3);
+        ThetaRefit.Samples s = ThetaRefit.samples(in.problem(), in.lambda(), in.z0(), T, in.batches(), 0.9, 3, 1e6).require();
         assertEquals(T, s.x().length);
         double theta = ThetaRefit.fit(s);
         assertTrue(Double.isFinite(theta) && theta != 0, "θ = " + theta);
         for (double x : s.x()) {
             assertTrue(x >= 0);
         }
+    }
+
+    @Test
+    void aDivergingRefitEpisodeGivesNoSamples() {
+        Instance in = Problems.mlp(Opt.SGD_MOMENTUM_WD, 16);
+        // The loss reads 10¹² times its value from step 5 on; the weights move as before.
+        java.util.function.IntFunction<Batch> exploding = step -> {
+            io.hypergrad.common.inner.FaultInjection.arm(step >= 5 ? io.hypergrad.common.inner.FaultInjection.Kind.EXPLODE : null);
+            return in.batches().apply(step);
+        };
+        ThetaRefit.Sweep guarded;
+        ThetaRefit.Sweep unguarded;
+        try {
+            guarded = ThetaRefit.samples(in.problem(), in.lambda(), in.z0(), T, exploding, 0.9, 3, 1e6);
+            unguarded = ThetaRefit.samples(in.problem(), in.lambda(), in.z0(), T, exploding, 0.9, 3, Double.POSITIVE_INFINITY);
+        } finally {
+            io.hypergrad.common.inner.FaultInjection.arm(null);
+        }
+        assertEquals(new EpisodeFault(5, EpisodeFault.DIVERGED, guarded.fault().value()), guarded.fault());
+        assertEquals(0, guarded.samples().x().length, "a faulted episode gives no samples");
+        ArithmeticException e = assertThrows(ArithmeticException.class, guarded::require);
+        assertTrue(e.getMessage().contains("step 5: diverging inner loop"), e.getMessage());
+        // Without the divergence check the same episode is sampled as a clean one: the check alone drops it.
+        ThetaRefit.Samples clean = ThetaRefit.samples(in.problem(), in.lambda(), in.z0(), T, in.batches(), 0.9, 3, 1e6).require();
+        assertArrayEquals(clean.x(), unguarded.require().x(), 0.0);
+        assertArrayEquals(clean.y(), unguarded.require().y(), 0.0);
     }
 
     @Test

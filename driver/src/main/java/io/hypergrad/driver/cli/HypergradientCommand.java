@@ -117,7 +117,8 @@ class HypergradientCommand implements Callable<Integer> {
             Estimators.Spec spec = Estimators.parse(estimator);
             double theta = 1.0;
             if (spec.fitsTheta()) {
-                theta = ThetaRefit.fit(ThetaRefit.samples(problem, lambda, z0, steps, s::batch, Estimators.gammaOf(estimator), 0));
+                theta = ThetaRefit.fit(ThetaRefit.samples(problem, lambda, z0, steps, s::batch, Estimators.gammaOf(estimator), 0,
+                        Double.POSITIVE_INFINITY).require());
                 out.put("theta", theta);
             }
             HypergradientEstimator e = spec.create(theta, 0);

@@ -60,7 +60,8 @@ public final class QualityExperiment {
         for (String name : estimators) {
             Estimators.Spec spec = Estimators.parse(name);
             double theta = spec.fitsTheta()
-                    ? ThetaRefit.fit(ThetaRefit.samples(b, lambda, z0, steps, task::trainBatch, Estimators.gammaOf(name), seed)) : 1.0;
+                    ? ThetaRefit.fit(ThetaRefit.samples(b, lambda, z0, steps, task::trainBatch, Estimators.gammaOf(name), seed,
+                            Double.POSITIVE_INFINITY).require()) : 1.0;
             HypergradientEstimator probe = spec.create(theta, seed);
             List<double[]> traj = new ArrayList<>();
             if (probe.online()) {

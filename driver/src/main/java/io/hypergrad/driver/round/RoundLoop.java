@@ -106,7 +106,7 @@ public final class RoundLoop {
                 total = runEpisodes(st, Split.META_TRAIN, r, config.get(RunConfig.META_BATCH),
                         String.format("round %d/%d · %d episodes · %s", r + 1, rounds, config.get(RunConfig.META_BATCH),
                                 config.get(RunConfig.ESTIMATOR)));
-                reportFaults(total, r, m);
+                reportFaults(total, "round " + (r + 1), "left out of this round", m);
                 hypergradNorm = total.episodes == 0 ? 0.0 : outerSteps(mean(total), total.rows, st.lambda.length, st, outer, r, m);
             } catch (RunFailedException e) {
                 if (roundStart != null) {
@@ -174,22 +174,25 @@ public final class RoundLoop {
     /**
      * Faulted tasks (non-finite values, diverging inner loops) go into the round's metrics and the log;
      * under {@code hypergrad.nonFinite = fail} they fail the run, naming round, task and step.
+     *
+     * @param where   where they happened ("round 7", "round 7 θ refit")
+     * @param skipped what became of a skipped task ("left out of this round")
      */
-    private void reportFaults(PartialResult total, int round, Map<String, Object> m) {
+    private void reportFaults(PartialResult total, String where, String skipped, Map<String, Object> m) {
         m.put("faultedTasks", total.faultedTasks);
         m.put("skippedTasks", total.skippedTasks);
         if (total.faultedTasks == 0) {
             return;
         }
         m.put("faults", List.of(total.faults));
-        String what = "round " + (round + 1) + ": " + String.join("; ", total.faults)
+        String what = where + ": " + String.join("; ", total.faults)
                 + (total.faultedTasks > total.faults.length ? " and " + (total.faultedTasks - total.faults.length) + " more" : "");
         String policy = config.get(RunConfig.NON_FINITE);
         if (policy.equals("fail")) {
             throw new RunFailedException(what + " (hypergrad.nonFinite = fail; set skip-task or clip to go on)");
         }
-        LOG.warning(what + " (hypergrad.nonFinite = " + policy + ": " + (policy.equals("clip")
-                ? "estimates up to the fault kept" : total.skippedTasks + " task(s) left out of this round") + ")");
+        LOG.warning(what + " (hypergrad.nonFinite = " + policy + ": " + (total.skippedTasks < total.faultedTasks
+                ? "estimates up to the fault kept" : total.skippedTasks + " task(s) " + skipped) + ")");
     }
 
     /**
@@ -297,7 +300,8 @@ public final class RoundLoop {
     /**
      * HyperDistill with a fitted θ: before the first round and then every {@code theta.refitEvery}
      * episodes, a refit round — each task of the meta-batch runs a fresh episode with λ fixed and returns
-     * its (x, y) samples; the driver fits one θ = xᵀy / xᵀx from all of them.
+     * its (x, y) samples; the driver fits one θ = xᵀy / xᵀx from all of them. Refit episodes that fault
+     * give no samples (they are reported as training faults are); when none is left θ stays as it was.
      */
     private void refitThetaIfDue(DriverState st, int round, int rounds, Map<String, Object> metrics) {
         if (!config.get(RunConfig.THETA_MODE).equals("fit")
@@ -310,9 +314,18 @@ public final class RoundLoop {
         }
         PartialResult s = runEpisodes(st, Split.META_TRAIN, round, config.get(RunConfig.META_BATCH),
                 String.format("round %d/%d · θ refit on %d episodes", round + 1, rounds, config.get(RunConfig.META_BATCH)), true);
-        st.theta = io.hypergrad.common.hypergrad.ThetaRefit.fit(new io.hypergrad.common.hypergrad.ThetaRefit.Samples(s.thetaX, s.thetaY));
+        Map<String, Object> refit = new LinkedHashMap<>();
+        reportFaults(s, "round " + (round + 1) + " θ refit", "left out of the θ fit", refit);
+        if (s.thetaX.length > 0) {
+            st.theta = io.hypergrad.common.hypergrad.ThetaRefit.fit(new io.hypergrad.common.hypergrad.ThetaRefit.Samples(s.thetaX, s.thetaY));
+        } else {
+            LOG.warning("round " + (round + 1) + ": every θ-refit episode faulted; θ stays " + st.theta);
+        }
         st.episodesAtRefit = st.episodes;
-        metrics.put("thetaRefit", Map.of("theta", st.theta, "samples", s.thetaX.length, "jvps", s.jvps));
+        refit.put("theta", st.theta);
+        refit.put("samples", s.thetaX.length);
+        refit.put("jvps", s.jvps);
+        metrics.put("thetaRefit", refit);
     }
 
     /** Applies the aggregator's outer steps; returns the norm of the mean hypergradient it used. */

@@ -110,6 +110,27 @@ class FaultPolicyTest {
     }
 
     @Test
+    void aDivergingThetaRefitEpisodeIsLeftOutOfTheFit(@TempDir Path tmp) throws Exception {
+        // HyperDistill refits θ before round 1 on the round's own tasks: task 2's loss explodes at step 3
+        // there (its DrMAD sweep would otherwise set θ alone) and again in the round that follows.
+        RunConfig c = CONFIG.with("hypergrad.estimator", "\"hyperdistill:0.9\"").with("hypergrad.nonFinite", "\"skip-task\"");
+        String dir = tmp.resolve("a").toString();
+        run("local[2]", dir, c, "0:2:3:explode", "", false);
+        JsonNode r1 = round(dir, 1);
+        JsonNode refit = r1.get("thetaRefit");
+        assertEquals(1, refit.get("faultedTasks").asInt(), refit.toString());
+        assertEquals(1, refit.get("skippedTasks").asInt(), refit.toString());
+        assertTrue(refit.get("faults").get(0).asText().startsWith("task 2, step 3: diverging inner loop"), refit.toString());
+        assertEquals(3 * 5, refit.get("samples").asInt(), "T = 5 samples from each of the three other tasks");
+        assertTrue(Double.isFinite(refit.get("theta").asDouble()));
+        assertEquals(1, r1.get("skippedTasks").asInt(), "the training episode of the same task is skipped too");
+
+        RunFailedException e = assertThrows(RunFailedException.class,
+                () -> run("local[2]", tmp.resolve("b").toString(), CONFIG.with("hypergrad.estimator", "\"hyperdistill:0.9\""), "0:2:3:explode", "", false));
+        assertTrue(e.getMessage().startsWith("round 1 θ refit: task 2, step 3: diverging inner loop"), e.getMessage());
+    }
+
+    @Test
     void aGenuinelyDivergingInnerLoopIsCaughtWithItsStep(@TempDir Path tmp) throws Exception {
         // Inner lr 50 on sinusoid regression explodes within a few steps: detected, never averaged into λ.
         RunConfig c = CONFIG.with("hypergrad.inner.lr", "50").with("hypergrad.rounds", "1");

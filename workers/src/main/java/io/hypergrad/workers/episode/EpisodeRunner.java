@@ -79,16 +79,10 @@ public final class EpisodeRunner {
         int tau = config.get(RunConfig.INNER_WINDOW);
         int steps = tau == 0 ? total - z0.step : Math.min(tau, total - z0.step);
         estimator.begin(bilevel, payload.lambda, z0);
-        java.util.function.IntFunction<io.hypergrad.common.nn.Batch> batches = t::trainBatch;
-        if (inject != null && inject.round() == payload.round && inject.task() == task) {
-            batches = step -> {
-                FaultInjection.arm(step == inject.step() ? inject.kind() : null);
-                return t.trainBatch(step);
-            };
-        }
         Episode.Window window;
         try {
-            window = Episode.runGuarded(bilevel, payload.lambda, z0, steps, batches, estimator, config.get(RunConfig.DIVERGENCE));
+            window = Episode.runGuarded(bilevel, payload.lambda, z0, steps, batches(t, payload.round, task, inject), estimator,
+                    config.get(RunConfig.DIVERGENCE));
         } finally {
             FaultInjection.arm(null);
         }
@@ -140,9 +134,11 @@ public final class EpisodeRunner {
 
     /**
      * A θ-refit episode: a fresh task trained from φ with λ fixed, and HyperDistill's (x, y) samples from
-     * one DrMAD sweep over it ({@link ThetaRefit}).
+     * one DrMAD sweep over it ({@link ThetaRefit}). An episode that faults (non-finite value or divergence,
+     * judged as in training) gives no samples, whatever {@code hypergrad.nonFinite} says: its sweep would
+     * set θ alone.
      */
-    public static EpisodeResult refit(RoundPayload payload, int task) {
+    public static EpisodeResult refit(RoundPayload payload, int task, InjectedFault inject) {
         long start = System.nanoTime();
         MetaProblem problem = ProblemCache.get(payload.config);
         Workspace ws = workspace(problem);
@@ -151,17 +147,36 @@ public final class EpisodeRunner {
         Bilevel bilevel = new Bilevel(ws.train(), ws.val(), ws.optimizer(), t.valBatch());
         double gamma = Estimators.gammaOf(payload.config.get(RunConfig.ESTIMATOR));
         long before = ws.train().jvps();
-        ThetaRefit.Samples s = ThetaRefit.samples(bilevel, payload.lambda, ws.optimizer().init(payload.phi), problem.innerSteps(),
-                t::trainBatch, gamma, CounterRng.hash(seed, payload.round, task, 0x7E7A));
+        ThetaRefit.Sweep s;
+        try {
+            s = ThetaRefit.samples(bilevel, payload.lambda, ws.optimizer().init(payload.phi), problem.innerSteps(),
+                    batches(t, payload.round, task, inject), gamma, CounterRng.hash(seed, payload.round, task, 0x7E7A),
+                    payload.config.get(RunConfig.DIVERGENCE));
+        } finally {
+            FaultInjection.arm(null);
+        }
         EpisodeResult r = new EpisodeResult();
         r.task = task;
         r.trajectory = new double[0];
         r.reptile = new double[0];
-        r.thetaX = s.x();
-        r.thetaY = s.y();
+        r.thetaX = s.samples().x();
+        r.thetaY = s.samples().y();
+        r.fault = s.fault();
+        r.excluded = s.fault() != null;
         r.jvps = ws.train().jvps() - before;
         r.seconds = (System.nanoTime() - start) / 1e9;
         return r;
+    }
+
+    /** The task's training batches, arming the test fault at its step when {@code inject} names this round and task. */
+    private static java.util.function.IntFunction<io.hypergrad.common.nn.Batch> batches(Task t, int round, int task, InjectedFault inject) {
+        if (inject == null || inject.round() != round || inject.task() != task) {
+            return t::trainBatch;
+        }
+        return step -> {
+            FaultInjection.arm(step == inject.step() ? inject.kind() : null);
+            return t.trainBatch(step);
+        };
     }
 
     /**

@@ -66,7 +66,7 @@ public final class PartitionFunction implements FlatMapFunction<Iterator<Episode
                     throw new IllegalStateException("test fault: this task fails on every attempt (" + FAIL_TASK + ")");
                 }
                 sum.add(d.split() != Split.META_TRAIN ? EpisodeRunner.evaluate(p, d.split(), d.task())
-                        : p.refit ? EpisodeRunner.refit(p, d.task()) : EpisodeRunner.run(p, d, inject));
+                        : p.refit ? EpisodeRunner.refit(p, d.task(), inject) : EpisodeRunner.run(p, d, inject));
             } catch (RuntimeException e) {
                 throw new EpisodeFailedException(d.task(), p.round, d.split(), e);
             }
