@@ -354,7 +354,8 @@ public final class RoundLoop {
     /**
      * The glocal estimate: Koopman/DMD over the round's mean trajectory — its limit, or its extrapolation
      * to the configured horizon — falling back to the last local hypergradient when no mode is
-     * trustworthy. The spectrum and the fallback go into the round's metrics.
+     * trustworthy. The spectrum, the fit's residual and the fallback with its reason go into the round's
+     * metrics.
      */
     private double[] koopman(double[] mean, int rows, int h, DriverState st, Map<String, Object> metrics) {
         KoopmanConfig kc = KoopmanConfig.defaults().withDelays(config.get(RunConfig.KOOPMAN_DELAYS))
@@ -377,7 +378,13 @@ public final class RoundLoop {
         Map<String, Object> k = new LinkedHashMap<>();
         k.put("fallback", res.fallback());
         k.put("reason", res.reason().name());
+        if (res.fallback()) {
+            k.put("detail", res.detail());
+        }
         k.put("rank", res.rank());
+        if (Double.isFinite(res.residual())) {
+            k.put("residual", res.residual());
+        }
         k.put("delays", res.delays());
         k.put("eigenvalues", eig);
         k.put("fallbacksSoFar", st.koopmanFallbacks);

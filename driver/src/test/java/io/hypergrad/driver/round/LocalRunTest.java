@@ -107,6 +107,10 @@ class LocalRunTest {
         String metrics = new RunFolder(tmp.resolve("a").toString(), new org.apache.hadoop.conf.Configuration()).readText("metrics.jsonl");
         assertTrue(metrics.contains("\"koopman\":{\"fallback\":") && metrics.contains("\"eigenvalues\":"), metrics);
         assertTrue(metrics.contains("\"callsSoFar\":2"), metrics);
+        for (String line : metrics.strip().split("\n")) {
+            // Every fallback says why in words, beside its reason code.
+            assertEquals(line.contains("\"fallback\":true"), line.contains("\"detail\":"), line);
+        }
     }
 
     @Test
