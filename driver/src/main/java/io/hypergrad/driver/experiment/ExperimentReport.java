@@ -136,7 +136,8 @@ public final class ExperimentReport {
                         JsonNode m = JSON.readTree(line);
                         jvps += m.path("jvps").asDouble();
                         seconds += m.path("taskSeconds").asDouble();
-                        episodes += m.path("episodes").asDouble();
+                        // A round's "episodes" are the ones summed; skipped ones ran (and cost) too.
+                        episodes += m.path("episodes").asDouble() + m.path("skippedTasks").asDouble();
                         skipped += m.path("skippedTasks").asDouble();
                         if (m.has("koopman")) {
                             koopman++;

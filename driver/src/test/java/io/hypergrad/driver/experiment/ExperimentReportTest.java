@@ -60,7 +60,7 @@ class ExperimentReportTest {
         SweepSpec spec = SweepSpec.load(tmp.resolve("s.conf").toFile());
         RunFolder sweep = new RunFolder(tmp.resolve("out").toString(), new org.apache.hadoop.conf.Configuration());
         String[] metrics = {
-            "{\"jvps\":30,\"taskSeconds\":1.0,\"episodes\":10,\"skippedTasks\":2}\n{\"jvps\":30,\"taskSeconds\":1.0,\"episodes\":10,\"skippedTasks\":1}\n",
+            "{\"jvps\":30,\"taskSeconds\":1.0,\"episodes\":8,\"skippedTasks\":2}\n{\"jvps\":30,\"taskSeconds\":1.0,\"episodes\":9,\"skippedTasks\":1}\n",
             "{\"jvps\":30,\"taskSeconds\":1.0,\"episodes\":10,\"koopman\":{\"fallback\":true}}\n"
                     + "{\"jvps\":30,\"taskSeconds\":1.0,\"episodes\":10,\"koopman\":{\"fallback\":false}}\n"};
         for (int i = 0; i < 2; i++) {
@@ -72,6 +72,8 @@ class ExperimentReportTest {
         String[] lines = ExperimentReport.write(spec, sweep).strip().split("\n");
         assertTrue(lines[0].endsWith("| skipped (diverged) episodes | Koopman fallbacks / rounds |"), lines[0]);
         assertTrue(lines[2].startsWith("| one-step |") && lines[2].endsWith("| 3 of 20 | – |"), lines[2]);
+        // A round's "episodes" are those summed; costs are per episode run, skipped ones included: 60 JVPs, 2 s over 20.
+        assertTrue(lines[2].contains("| 3.0 | 0.100 |"), lines[2]);
         assertTrue(lines[3].startsWith("| glocal[hyperdistill:0.99] |") && lines[3].endsWith("| 0 of 20 | 1 / 2 |"), lines[3]);
     }
 
