@@ -137,6 +137,9 @@ public final class EpisodeRunner {
      * one DrMAD sweep over it ({@link ThetaRefit}). An episode that faults (non-finite value or divergence,
      * judged as in training) gives no samples, whatever {@code hypergrad.nonFinite} says: its sweep would
      * set θ alone.
+     *
+     * @param inject a test fault, applied when it names this round and task (as in {@link #run(RoundPayload,
+     *               EpisodeDescriptor, InjectedFault)}); null for none
      */
     public static EpisodeResult refit(RoundPayload payload, int task, InjectedFault inject) {
         long start = System.nanoTime();
