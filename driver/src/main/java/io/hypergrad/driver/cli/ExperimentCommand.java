@@ -54,11 +54,8 @@ class ExperimentCommand implements Callable<Integer> {
         SweepSpec spec = SweepSpec.load(f);
         if (tableOnly) {
             String dir = out != null ? out : "experiments/" + name;
-            org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
-            if (!exists(dir, hadoop)) {
-                throw new IllegalArgumentException("--table-only: experiment '" + name + "' has no results folder " + dir);
-            }
-            RunFolder folder = new RunFolder(dir, hadoop);
+            RunFolder folder = RunFolder.existing(dir, new org.apache.hadoop.conf.Configuration()).orElseThrow(
+                    () -> new IllegalArgumentException("--table-only: experiment '" + name + "' has no results folder " + dir));
             long finished = spec.runs().stream().filter(r -> folder.exists(r.name() + "/summary.json")).count();
             System.out.printf("hypergrad: experiment %s · table of the %d of %d runs that have finished in %s%n", name, finished,
                     spec.runs().size(), folder.pathOf(""));
@@ -80,16 +77,6 @@ class ExperimentCommand implements Callable<Integer> {
             writeTable(raw, spec, folder);
         }
         return ExitCode.OK;
-    }
-
-    /** Whether the folder exists, asked without creating it (a {@link RunFolder} makes its root). */
-    private static boolean exists(String dir, org.apache.hadoop.conf.Configuration hadoop) {
-        try {
-            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir);
-            return path.getFileSystem(hadoop).exists(path);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
-        }
     }
 
     private static void writeTable(com.typesafe.config.Config raw, SweepSpec spec, RunFolder folder) {

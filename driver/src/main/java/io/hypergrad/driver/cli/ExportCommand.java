@@ -69,10 +69,8 @@ class ExportCommand implements Callable<Integer> {
             throw new ConfigException("--epochs " + epochs + ": must be at least 1");
         }
         org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
-        RunFolder run = new RunFolder(dir, hadoop);
-        if (!run.exists("config.conf")) {
-            throw new ConfigException(dir + " is not a run folder (no config.conf)");
-        }
+        RunFolder run = RunFolder.existing(dir, hadoop).filter(r -> r.exists("config.conf"))
+                .orElseThrow(() -> new ConfigException(dir + " is not a run folder (no config.conf)"));
         RunConfig config = RunConfig.parse(run.readText("config.conf"));
         DriverState state = new CheckpointStore(run, config).loadNewest()
                 .orElseThrow(() -> new ConfigException(dir + " has no valid checkpoint to export"));

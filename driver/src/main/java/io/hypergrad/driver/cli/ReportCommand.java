@@ -14,10 +14,8 @@ class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunFolder f = new RunFolder(dir, new org.apache.hadoop.conf.Configuration());
-        if (!f.exists("metrics.jsonl")) {
-            throw new IllegalArgumentException(dir + " is not a run folder (no metrics.jsonl)");
-        }
+        RunFolder f = RunFolder.existing(dir, new org.apache.hadoop.conf.Configuration()).filter(r -> r.exists("metrics.jsonl"))
+                .orElseThrow(() -> new IllegalArgumentException(dir + " is not a run folder (no metrics.jsonl)"));
         System.out.println("hypergrad: report written to " + ReportWriter.write(f));
         return ExitCode.OK;
     }

@@ -123,15 +123,13 @@ public final class ExperimentReport {
         Map<String, List<RunOutcome>> byEstimator = new LinkedHashMap<>();
         List<String> varied = variedKeys(spec);
         for (SweepRun r : spec.runs()) {
-            // Checked from the sweep folder: a RunFolder would create the folder of a run not yet started.
             if (!sweep.exists(r.name() + "/summary.json")) {
                 continue;
             }
-            RunFolder f = new RunFolder(sweep.uri() + "/" + r.name(), new org.apache.hadoop.conf.Configuration());
             try {
-                JsonNode s = JSON.readTree(f.readText("summary.json"));
+                JsonNode s = JSON.readTree(sweep.readText(r.name() + "/summary.json"));
                 double jvps = 0, seconds = 0, episodes = 0, skipped = 0, koopman = 0, fallbacks = 0;
-                for (String line : f.readText("metrics.jsonl").split("\n")) {
+                for (String line : sweep.readText(r.name() + "/metrics.jsonl").split("\n")) {
                     if (!line.isBlank()) {
                         JsonNode m = JSON.readTree(line);
                         jvps += m.path("jvps").asDouble();

@@ -34,6 +34,19 @@ public final class RunFolder {
     }
 
     /**
+     * An existing folder, opened for reading without creating anything: empty when there is no folder
+     * at {@code uri} (the constructor would make one).
+     */
+    public static java.util.Optional<RunFolder> existing(String uri, Configuration conf) {
+        try {
+            Path path = new Path(uri);
+            return path.getFileSystem(conf).exists(path) ? java.util.Optional.of(new RunFolder(uri, conf)) : java.util.Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * A path under the folder. Built from a bare path so that a name with a colon (a run named after
      * "hyperdistill:0.99") is not read as a URI scheme.
      */

@@ -67,5 +67,10 @@ class ExportCommandTest {
         assertEquals(ExitCode.USAGE, format.code());
         assertTrue(format.stderr().contains("only dl4j"), format.stderr());
         assertFalse(Files.exists(tmp.resolve("nothing/export")), "nothing written");
+        assertFalse(Files.exists(tmp.resolve("nothing")), "refusing a missing run folder does not create it");
+        HypergradientCommandTest.Out report = HypergradientCommandTest.run("report", tmp.resolve("nothing").toString());
+        assertEquals(ExitCode.USAGE, report.code());
+        assertTrue(report.stderr().contains("is not a run folder (no metrics.jsonl)"), report.stderr());
+        assertFalse(Files.exists(tmp.resolve("nothing")), "nor does report");
     }
 }
