@@ -3,6 +3,7 @@ package io.hypergrad.common.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException.WrongType;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -12,7 +13,7 @@ import java.util.function.Predicate;
  */
 public final class Key<T> {
     /** The value types a key can have. */
-    public enum Type { INT, LONG, DOUBLE, STRING, BOOLEAN }
+    public enum Type { INT, LONG, DOUBLE, STRING, BOOLEAN, LIST, OBJECT }
 
     private final String path;
     private final Type type;
@@ -63,6 +64,36 @@ public final class Key<T> {
         return new Key<>(path, Type.BOOLEAN, def, doc, "true or false", v -> true);
     }
 
+    /** A list of strings; a single string is taken as a list of one. */
+    public static Key<List<String>> stringListKey(String path, String doc) {
+        return new Key<>(path, Type.LIST, List.of(), doc, "a list of strings", v -> true);
+    }
+
+    /** A list of integers, each in [min, max]. */
+    public static Key<List<Integer>> intListKey(String path, int min, int max, String doc) {
+        return new Key<>(path, Type.LIST, List.of(), doc, "a list of integers in [" + min + ", " + max + "]",
+                v -> v.stream().allMatch(x -> x >= min && x <= max));
+    }
+
+    /** A list of objects (e.g. network layers), as plain maps; checked by a parser that throws IllegalArgumentException. */
+    public static Key<List<Map<String, Object>>> objectListKey(String path, String allowed,
+                                                             java.util.function.Consumer<List<Map<String, Object>>> parser, String doc) {
+        return new Key<>(path, Type.LIST, List.of(), doc, allowed, v -> {
+            parser.accept(v);
+            return true;
+        });
+    }
+
+    /** An object of string values (e.g. a reader's options): its own keys are free. */
+    public static Key<Map<String, String>> mapKey(String path, String doc) {
+        return new Key<>(path, Type.OBJECT, Map.of(), doc, "an object of string values", v -> true);
+    }
+
+    /** Whether the key holds an object whose own keys are free (paths under it belong to it). */
+    public boolean isObject() {
+        return type == Type.OBJECT;
+    }
+
     public String path() {
         return path;
     }
@@ -101,6 +132,8 @@ public final class Key<T> {
                 case DOUBLE -> c.getDouble(path);
                 case STRING -> c.getString(path);
                 case BOOLEAN -> c.getBoolean(path);
+                case LIST -> list(c);
+                case OBJECT -> object(c);
             };
         } catch (WrongType | com.typesafe.config.ConfigException.BadValue e) {
             throw new ConfigException(path + " = " + render(c) + ": expected " + allowed);
@@ -115,6 +148,57 @@ public final class Key<T> {
             throw new ConfigException(path + " = " + v + ": expected " + allowed);
         }
         return v;
+    }
+
+    private Object list(Config c) {
+        com.typesafe.config.ConfigValue v = c.getValue(path);
+        if (v.valueType() != com.typesafe.config.ConfigValueType.LIST) {
+            if (allowed.equals("a list of strings") && v.valueType() == com.typesafe.config.ConfigValueType.STRING) {
+                return List.of((String) v.unwrapped());
+            }
+            throw new WrongType(v.origin(), path + " is not a list");
+        }
+        List<Object> out = new java.util.ArrayList<>();
+        int i = 0;
+        for (Object o : (List<?>) v.unwrapped()) {
+            if (allowed.startsWith("a list of strings")) {
+                if (!(o instanceof String) && !(o instanceof Number) && !(o instanceof Boolean)) {
+                    throw new ConfigException(path + "[" + i + "] = " + o + ": expected " + allowed);
+                }
+                out.add(String.valueOf(o));
+            } else if (allowed.startsWith("a list of integers")) {
+                if (!(o instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+                    throw new ConfigException(path + "[" + i + "] = " + o + ": expected " + allowed);
+                }
+                out.add(n.intValue());
+            } else {
+                if (!(o instanceof Map<?, ?>)) {
+                    throw new ConfigException(path + "[" + i + "] = " + o + ": expected an object { … }");
+                }
+                out.add(o);
+            }
+            i++;
+        }
+        return List.copyOf(out);
+    }
+
+    private Object object(Config c) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (Map.Entry<String, com.typesafe.config.ConfigValue> e : c.getConfig(path).entrySet()) {
+            out.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /** The value in HOCON syntax, for a run's record. */
+    public String render(Object value) {
+        if (value instanceof String s) {
+            return "\"" + Redaction.text(s).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        }
+        if (value instanceof List<?> || value instanceof Map<?, ?>) {
+            return com.typesafe.config.ConfigValueFactory.fromAnyRef(value).render(com.typesafe.config.ConfigRenderOptions.concise());
+        }
+        return String.valueOf(value);
     }
 
     private String render(Config c) {

@@ -21,9 +21,12 @@ import java.util.TreeSet;
 public final class RunConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    public static final Key<String> PROBLEM = Key.choiceKey("hypergrad.problem", "sinusoid",
-            List.of("sinusoid", "anil-quickdraw", "warpgrad-quickdraw", "mwn-fashion", "opt-hpo-fashion"),
-            "the meta-learning problem");
+    /** The built-in problems; besides them, {@code table} (a user's table) and {@code class:NAME} (a plugin). */
+    public static final List<String> BUILT_IN_PROBLEMS = List.of("sinusoid", "anil-quickdraw", "warpgrad-quickdraw", "mwn-fashion",
+            "opt-hpo-fashion", "table");
+    public static final Key<String> PROBLEM = Key.parsedKey("hypergrad.problem", "sinusoid",
+            "one of " + String.join(", ", BUILT_IN_PROBLEMS) + ", or class:NAME (a MetaProblem on the class path)",
+            RunConfig::checkProblem, "the problem: a built-in benchmark, table (your own data, hypergrad.data.*), or a plugin class");
     public static final Key<Long> SEED = Key.longKey("hypergrad.seed", 0L,
             "run seed: every random stream is keyed by it (with round, task and step)");
     public static final Key<Integer> ROUNDS = Key.intKey("hypergrad.rounds", 100, 1, 10_000_000, "outer rounds");
@@ -103,12 +106,78 @@ public final class RunConfig implements Serializable {
             "inner weight decay (its initial value where it is a hyperparameter)");
     public static final Key<Integer> TASK_WAYS = Key.intKey("hypergrad.task.ways", 10, 2, 1000, "classes per task");
 
+    public static final Key<String> DATA_FORMAT = Key.choiceKey("hypergrad.data.format", "parquet",
+            List.of("parquet", "csv", "json", "orc", "libsvm", "table"),
+            "table problem: the source format read by Spark's DataFrameReader, or table for a catalog table (hypergrad.data.table)");
+    public static final Key<String> DATA_PATH = Key.stringKey("hypergrad.data.path", "",
+            "table problem: the source (any Hadoop URI: a file, a folder, a glob)");
+    public static final Key<String> DATA_TABLE = Key.stringKey("hypergrad.data.table", "",
+            "table problem: a catalog table name (with data.format = table)");
+    public static final Key<Map<String, String>> DATA_OPTIONS = Key.mapKey("hypergrad.data.options",
+            "table problem: options passed to the reader, e.g. { header = true, inferSchema = true, sep = \";\" }");
+    public static final Key<String> DATA_LABEL = Key.stringKey("hypergrad.data.label", "label",
+            "table problem: the label column (classes indexed in sorted order for a classification loss; a number for regression)");
+    public static final Key<List<String>> DATA_FEATURES = Key.stringListKey("hypergrad.data.features",
+            "table problem: the feature columns (numeric columns, one ML Vector column or one array column); "
+                    + "empty = every numeric column but label, group and split column");
+    public static final Key<String> DATA_GROUP = Key.stringKey("hypergrad.data.group", "",
+            "table problem: a group column; each group is a task (group mode: meta-learning over groups)");
+    public static final Key<List<Integer>> DATA_SHAPE = Key.intListKey("hypergrad.data.shape", 1, 1_000_000,
+            "table problem: the shape of one example, e.g. [1, 28, 28] so conv2d layers see images; empty = a flat vector");
+    public static final Key<Double> DATA_VALIDATION = Key.doubleKey("hypergrad.data.split.validation", 0.15, 0, 0.9,
+            "table problem: fraction of rows (or groups) held out for validation (the outer objective)");
+    public static final Key<Double> DATA_TEST = Key.doubleKey("hypergrad.data.split.test", 0.15, 0, 0.9,
+            "table problem: fraction of rows (or groups) held out for the final test");
+    public static final Key<String> DATA_SPLIT_COLUMN = Key.stringKey("hypergrad.data.split.column", "",
+            "table problem: a column whose values (train, validation, test) split the rows instead of the fractions");
+    public static final Key<Boolean> DATA_STANDARDIZE = Key.boolKey("hypergrad.data.standardize", true,
+            "table problem: standardise features with statistics of the training rows (stored with the run, applied by predict)");
+    public static final Key<String> DATA_NULLS = Key.choiceKey("hypergrad.data.nulls", "fail", List.of("fail", "drop"),
+            "table problem: rows with null or NaN features or labels fail the run, or are dropped (and counted)");
+    public static final Key<Integer> DATA_MAX_MB = Key.intKey("hypergrad.data.maxMegabytes", 2048, 1, 1_000_000,
+            "table problem: the per-executor memory budget of the cached table; larger tables are refused before any Spark job");
+    public static final Key<String> DATA_CACHE = Key.stringKey("hypergrad.data.cache", "",
+            "table problem: the prepared table's cache file (set by the driver when it prepares the table; not for users)");
+    public static final Key<List<Map<String, Object>>> MODEL_LAYERS = Key.objectListKey("hypergrad.model.layers",
+            "a list of layers { type = dense | conv2d | batchnorm | maxpool | avgpool | flatten | dropout | relu | tanh | sigmoid | gelu | identity, … }",
+            layers -> io.hypergrad.common.nn.NetworkSchema.parse(layers, "hypergrad.model.layers"),
+            "table problem: the network, layer by layer (role = hyper makes a layer part of λ); empty = one hidden dense layer of model.width");
+    public static final Key<String> MODEL_LOSS = Key.choiceKey("hypergrad.model.loss", "softmax_cross_entropy",
+            List.of("softmax_cross_entropy", "binary_cross_entropy", "mse", "huber"),
+            "table problem: the loss, which decides the task: classification (softmax or binary cross-entropy on logits) or regression");
+    private static final List<String> SCOPES = List.of("constant", "global", "per-layer", "per-parameter");
+    public static final Key<String> HYPER_LR = Key.choiceKey("hypergrad.hyper.learningRate", "per-layer", SCOPES,
+            "table problem: the inner log learning rate as λ: constant (not tuned), one global, one per layer, or one per parameter");
+    public static final Key<String> HYPER_WD = Key.choiceKey("hypergrad.hyper.weightDecay", "per-layer", SCOPES,
+            "table problem: the inner log weight decay as λ, at the same granularities");
+    public static final Key<String> HYPER_MOMENTUM = Key.choiceKey("hypergrad.hyper.momentum", "constant", SCOPES,
+            "table problem: the inner momentum (through a sigmoid) as λ, at the same granularities");
+    public static final Key<Integer> HYPER_EXAMPLE_WEIGHTS = Key.intKey("hypergrad.hyper.exampleWeights", 0, 0, 10_000,
+            "table problem: per-example weights of the training loss from a weighting network (loss → weight, Meta-Weight-Net's "
+                    + "shape) with this many hidden units, part of λ; 0 = none");
+    public static final Key<Integer> TASK_VAL_ROWS = Key.intKey("hypergrad.task.valRows", 1000, 0, 100_000_000,
+            "table problem: validation rows per task (a seeded sample of the validation part; 0 = all of it)");
+
     /** Every key, in the order {@code config --describe} prints them. */
     public static final List<Key<?>> KEYS = List.of(PROBLEM, SEED, ROUNDS, META_BATCH, PARTITIONS, ESTIMATOR, AGGREGATOR,
             INNER_STEPS, INNER_WINDOW, INNER_LR, INNER_MOMENTUM, INNER_BATCH, OUTER_OPTIMIZER, OUTER_LR, OUTER_MOMENTUM, OUTER_SCHEDULE,
             OUTER_CLIP, REPTILE_STEP, THETA_MODE, THETA_VALUE, THETA_REFIT_EVERY, EVAL_EVERY, EVAL_TASKS, TEST_TASKS,
             NON_FINITE, DIVERGENCE, CHECKPOINT_EVERY, KOOPMAN_DELAYS, KOOPMAN_ENERGY, KOOPMAN_FLOOR, KOOPMAN_TOLERANCE, KOOPMAN_HORIZON, DATA_DIR,
-            MODEL_WIDTH, MODEL_DEPTH, TASK_SHOTS, TASK_QUERIES, TASK_WAYS, TASK_CORRUPTION, INNER_WEIGHT_DECAY);
+            MODEL_WIDTH, MODEL_DEPTH, TASK_SHOTS, TASK_QUERIES, TASK_WAYS, TASK_CORRUPTION, INNER_WEIGHT_DECAY,
+            DATA_FORMAT, DATA_PATH, DATA_TABLE, DATA_OPTIONS, DATA_LABEL, DATA_FEATURES, DATA_GROUP, DATA_SHAPE, DATA_VALIDATION, DATA_TEST,
+            DATA_SPLIT_COLUMN, DATA_STANDARDIZE, DATA_NULLS, DATA_MAX_MB, DATA_CACHE, MODEL_LAYERS, MODEL_LOSS, HYPER_LR, HYPER_WD,
+            HYPER_MOMENTUM, HYPER_EXAMPLE_WEIGHTS, TASK_VAL_ROWS);
+
+    private static void checkProblem(String name) {
+        if (name.startsWith("class:")) {
+            if (!name.substring(6).trim().matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
+                throw new IllegalArgumentException("'" + name.substring(6) + "' is not a Java class name (class:com.acme.MyProblem)");
+            }
+        } else if (!BUILT_IN_PROBLEMS.contains(name)) {
+            throw new IllegalArgumentException("expected one of " + String.join(", ", BUILT_IN_PROBLEMS)
+                    + ", or class:NAME (a MetaProblem on the class path)");
+        }
+    }
 
     private final String hocon;
     private transient Config config;
@@ -122,11 +191,18 @@ public final class RunConfig implements Serializable {
     public static RunConfig of(Config raw) {
         Config c = raw.resolve();
         Set<String> known = new TreeSet<>();
+        List<String> objects = new ArrayList<>();
         for (Key<?> k : KEYS) {
             known.add(k.path());
+            if (k.isObject()) {
+                objects.add(k.path() + ".");
+            }
         }
         for (Map.Entry<String, ConfigValue> e : c.entrySet()) {
             String path = e.getKey();
+            if (objects.stream().anyMatch(path::startsWith)) {
+                continue;
+            }
             if (path.startsWith("hypergrad.") && !known.contains(path)) {
                 throw new ConfigException("unknown config key " + path + suggestion(path, known)
                         + " (see: hypergrad config --describe)");
@@ -202,7 +278,7 @@ public final class RunConfig implements Serializable {
     }
 
     /** Keys that say where data lives, how often to evaluate or checkpoint: not part of a run's identity. */
-    private static final Set<Key<?>> INCIDENTAL = Set.of(DATA_DIR, EVAL_EVERY, EVAL_TASKS, TEST_TASKS, CHECKPOINT_EVERY);
+    private static final Set<Key<?>> INCIDENTAL = Set.of(DATA_DIR, EVAL_EVERY, EVAL_TASKS, TEST_TASKS, CHECKPOINT_EVERY, DATA_CACHE);
 
     /**
      * The run-defining keys with their values in force, one {@code key = value} line each: two configs
@@ -217,8 +293,7 @@ public final class RunConfig implements Serializable {
         StringBuilder sb = new StringBuilder();
         for (Key<?> k : KEYS) {
             if (chosen.test(k)) {
-                Object v = get(k);
-                sb.append(k.path()).append(" = ").append(v instanceof String ? "\"" + Redaction.text((String) v) + "\"" : v).append('\n');
+                sb.append(k.path()).append(" = ").append(k.render(get(k))).append('\n');
             }
         }
         return sb.toString();

@@ -37,6 +37,14 @@ public interface MetaProblem {
     /** The initial meta-initialisation φ of w (the starting weights of every episode). */
     double[] initialPhi(long seed);
 
+    /**
+     * Whether the driver meta-learns φ (the start of every episode) by Reptile. Meta-learning problems do;
+     * hyperparameter optimisation, where every task is a training run from the same initialisation, does not.
+     */
+    default boolean learnsInitialisation() {
+        return true;
+    }
+
     /** Task {@code index} of a split for a round, drawn from counter-keyed streams. */
     Task task(long seed, Split split, int round, int index);
 

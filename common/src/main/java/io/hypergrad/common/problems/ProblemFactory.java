@@ -29,10 +29,25 @@ public final class ProblemFactory {
         return b.build();
     }
 
-    /** The problem a config names, with its parameters. */
+    /**
+     * The problem a config names, with its parameters: a built-in benchmark, {@code table} over the table
+     * the driver prepared ({@code hypergrad.data.cache}), or {@code class:NAME}, a user's {@link MetaProblem}
+     * loaded from the application class path.
+     */
     public static MetaProblem create(RunConfig c) {
         String name = c.get(RunConfig.PROBLEM);
+        if (name.startsWith("class:")) {
+            return plugin(name.substring("class:".length()).trim(), c);
+        }
         return switch (name) {
+            case "table" -> {
+                String cache = c.get(RunConfig.DATA_CACHE);
+                if (cache.isEmpty()) {
+                    throw new ConfigException("hypergrad.problem = table: the table has not been prepared (hypergrad.data.cache is empty); "
+                            + "run it with hypergrad run, predict or the notebook API, which read hypergrad.data.* first");
+                }
+                yield new TableProblem(c, io.hypergrad.common.data.TableCache.get(cache));
+            }
             case "sinusoid" -> {
                 int[] hidden = new int[c.get(RunConfig.MODEL_DEPTH)];
                 java.util.Arrays.fill(hidden, c.get(RunConfig.MODEL_WIDTH));
@@ -85,5 +100,42 @@ public final class ProblemFactory {
             }
             default -> throw new ConfigException("hypergrad.problem = " + name + ": this problem is not available in this build yet");
         };
+    }
+
+    /**
+     * A plugin problem: a public class implementing {@link MetaProblem} with a public constructor taking the
+     * {@link RunConfig} (or none), found through the thread's context class loader — which on an executor
+     * holds the jars of {@code spark.jars} / {@code --jars}.
+     */
+    static MetaProblem plugin(String className, RunConfig c) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        Class<?> cls;
+        try {
+            cls = Class.forName(className, true, loader != null ? loader : ProblemFactory.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new ConfigException("hypergrad.problem = class:" + className + ": no such class on the application class path "
+                    + "(add its jar with spark-submit --jars, spark.jars, or HYPERGRAD_CLASSPATH for the launcher)");
+        }
+        if (!MetaProblem.class.isAssignableFrom(cls)) {
+            throw new ConfigException("hypergrad.problem = class:" + className + ": the class does not implement "
+                    + MetaProblem.class.getName());
+        }
+        try {
+            try {
+                return (MetaProblem) cls.getConstructor(RunConfig.class).newInstance(c);
+            } catch (NoSuchMethodException e) {
+                return (MetaProblem) cls.getConstructor().newInstance();
+            }
+        } catch (NoSuchMethodException e) {
+            throw new ConfigException("hypergrad.problem = class:" + className + ": needs a public constructor taking a RunConfig, or none");
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new ConfigException("hypergrad.problem = class:" + className + ": its constructor failed: " + cause);
+        } catch (ReflectiveOperationException e) {
+            throw new ConfigException("hypergrad.problem = class:" + className + ": cannot be created: " + e);
+        }
     }
 }

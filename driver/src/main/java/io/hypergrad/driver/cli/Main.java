@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "hypergrad", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Gradient-based online hyperparameter optimisation and meta-learning on Apache Spark.",
         subcommands = {RunCommand.class, DemoCommand.class, ConfigCommand.class, SweepCommand.class, BenchCommand.class,
-                HypergradientCommand.class, ReportCommand.class, ExperimentCommand.class, ExportCommand.class,
+                HypergradientCommand.class, ReportCommand.class, ExperimentCommand.class, ExportCommand.class, InitCommand.class, PredictCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 2 usage or config error, 3 data error, 4 run failed."})
 public final class Main implements Runnable {

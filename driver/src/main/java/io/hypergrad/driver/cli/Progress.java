@@ -40,6 +40,19 @@ final class Progress implements RoundListener {
         out.flush();
     }
 
+    @Override
+    public void onPhase(String phase, int done, int total, double eta) {
+        if (terminal) {
+            out.printf("\r%s: %d/%d · ETA %s   ", phase, done, total, duration(eta));
+            if (done == total) {
+                out.println();
+            }
+        } else {
+            out.printf("%s: %d/%d · ETA %s%n", phase, done, total, duration(eta));
+        }
+        out.flush();
+    }
+
     private static double num(Object o) {
         return o instanceof Number n ? n.doubleValue() : Double.NaN;
     }

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.hypergrad.common.config.ConfigException;
 import io.hypergrad.common.config.ConfigFiles;
 import io.hypergrad.common.config.RunConfig;
+import io.hypergrad.driver.data.TablePreparation;
 import io.hypergrad.driver.output.RunFolder;
 import io.hypergrad.driver.round.RoundLoop;
 import io.hypergrad.driver.spark.SparkSetup;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -93,6 +95,7 @@ class RunCommand implements Callable<Integer> {
         Map<String, Object> summary;
         RunFolder folder;
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            c = prepareTable(sc, c, conf, dir, resume);
             folder = new RunFolder(dir, sc.hadoopConfiguration());
             System.out.println("hypergrad: outputs in " + io.hypergrad.common.config.Redaction.text(folder.pathOf("")));
             summary = new RoundLoop(sc, c, folder, new Progress(System.out)).run(resume, -1);
@@ -100,6 +103,37 @@ class RunCommand implements Callable<Integer> {
         printSummary(summary, folder);
         System.out.println("hypergrad: report: " + io.hypergrad.driver.report.ReportWriter.write(folder));
         return ExitCode.OK;
+    }
+
+    /**
+     * A table run's table, read and cached into the run folder before the run starts, then the checks that
+     * need its sizes: a failure leaves nothing behind (a run folder this call created is removed again).
+     */
+    static RunConfig prepareTable(JavaSparkContext sc, RunConfig c, SparkConf conf, String dir, boolean resume) {
+        if (!TablePreparation.needed(c)) {
+            return c;
+        }
+        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(dir);
+        boolean existed;
+        try {
+            existed = root.getFileSystem(sc.hadoopConfiguration()).exists(root);
+        } catch (java.io.IOException e) {
+            existed = true;
+        }
+        try {
+            RunConfig prepared = TablePreparation.prepare(SparkSession.builder().sparkContext(sc.sc()).getOrCreate(), c, dir, resume);
+            RoundLoop.preflight(prepared, conf);
+            return prepared;
+        } catch (RuntimeException e) {
+            if (!existed) {
+                try {
+                    root.getFileSystem(sc.hadoopConfiguration()).delete(root, true);
+                } catch (java.io.IOException ignored) {
+                    // The error being reported matters more than the leftover folder.
+                }
+            }
+            throw e;
+        }
     }
 
     /** Refuses a run folder path that names an existing file (Hadoop would only fail after Spark started). */
@@ -119,6 +153,17 @@ class RunCommand implements Callable<Integer> {
     static void printSummary(Map<String, Object> s, RunFolder folder) {
         System.out.printf(Locale.ROOT, "hypergrad: done · %s rounds · %.1f s · λ fingerprint %s%n", s.get("rounds"),
                 ((Number) s.get("seconds")).doubleValue(), s.get("lambdaSha256"));
+        if (s.get("test") instanceof Map<?, ?> t) {
+            Map<String, Object> before = (Map<String, Object>) t.get("initial");
+            Map<String, Object> after = (Map<String, Object>) t.get("tuned");
+            StringBuilder line = new StringBuilder();
+            for (String k : after.keySet()) {
+                line.append(String.format(Locale.ROOT, "%s%s %.4f → %.4f", line.length() == 0 ? "" : " · ", k,
+                        before.get(k) instanceof Number n ? n.doubleValue() : Double.NaN,
+                        after.get(k) instanceof Number n ? n.doubleValue() : Double.NaN));
+            }
+            System.out.printf(Locale.ROOT, "hypergrad: test on %s rows, initial λ → tuned λ: %s%n", t.get("rows"), line);
+        }
         if (s.get("metaTest") instanceof Map<?, ?> mt) {
             Map<String, Object> before = (Map<String, Object>) mt.get("initial");
             Map<String, Object> after = (Map<String, Object>) mt.get("learned");

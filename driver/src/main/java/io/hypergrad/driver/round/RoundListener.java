@@ -7,6 +7,13 @@ public interface RoundListener {
     /** After each round, with the metrics line just written and an estimate of the time left. */
     void onRound(int round, int rounds, Map<String, Object> metrics, double etaSeconds);
 
+    /**
+     * During a phase that is not a round (a final test, …), after each of its steps.
+     *
+     * @param phase what is being done, e.g. "final test of the tuned λ"
+     */
+    default void onPhase(String phase, int done, int total, double etaSeconds) {}
+
     /** At the end, with the summary written to {@code summary.json}. */
     default void onFinish(Map<String, Object> summary) {}
 

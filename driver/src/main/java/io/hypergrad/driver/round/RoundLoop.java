@@ -38,7 +38,7 @@ public final class RoundLoop {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final JavaSparkContext sc;
-    private final RunConfig config;
+    private RunConfig config;
     private final RunFolder folder;
     private final RoundListener listener;
     private final CheckpointStore checkpoints;
@@ -68,6 +68,8 @@ public final class RoundLoop {
      * @return the summary written to {@code summary.json} (or null when stopped early)
      */
     public Map<String, Object> run(boolean resume, int stopAfter) {
+        config = io.hypergrad.driver.data.TablePreparation.prepare(
+                org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate(), config, folder.uri(), resume);
         MetaProblem problem = preflight(config, sc.getConf());
         long seed = config.get(RunConfig.SEED);
         int rounds = config.get(RunConfig.ROUNDS);
@@ -115,7 +117,9 @@ public final class RoundLoop {
                 throw new RunFailedException(e.getMessage() + "; the last good checkpoint (after round " + r + ") is "
                         + checkpoints.pathOf(r) + ": fix the cause and run again with --resume", e.getCause());
             }
-            reptile(st, total);
+            if (problem.learnsInitialisation()) {
+                reptile(st, total);
+            }
             carryEpisodes(st, total, r);
             st.episodes += total.ended;
             st.round = r + 1;
@@ -199,11 +203,17 @@ public final class RoundLoop {
      * Everything that can be checked before Spark runs anything: builds the problem (so a missing or
      * malformed dataset is reported now, exit 3) and checks the config against the problem's sizes
      * ({@link io.hypergrad.common.problems.Preflight}, exit 2). Callers run it before they start Spark or
-     * create the run folder; {@link #run} runs it again (the problem is cached per JVM).
+     * create the run folder; {@link #run} runs it again (the problem is cached per JVM). A table problem is
+     * checked once its table is prepared ({@link io.hypergrad.driver.data.TablePreparation}, which needs
+     * Spark): before that this returns null.
      *
      * @param spark the Spark settings the run will use (master and executor memory bound an episode's memory)
      */
     public static MetaProblem preflight(RunConfig config, org.apache.spark.SparkConf spark) {
+        if (io.hypergrad.driver.data.TablePreparation.needed(config)) {
+            io.hypergrad.driver.data.TablePreparation.specOf(config);
+            return null;
+        }
         MetaProblem problem = ProblemCache.get(config);
         String master = spark.get("spark.master", "local[*]");
         long heap = master.startsWith("local") ? Runtime.getRuntime().maxMemory()
@@ -413,7 +423,13 @@ public final class RoundLoop {
         s.put("finalValLoss", lastEval == null ? null : lastEval.get("metaValLoss"));
         s.put("finalValAccuracy", lastEval == null ? null : lastEval.get("metaValAccuracy"));
         int testTasks = config.get(RunConfig.TEST_TASKS);
-        if (testTasks > 0) {
+        if (problem instanceof io.hypergrad.common.problems.FinalTest ft) {
+            DriverState initial = fresh(problem, seed);
+            s.put("test", FinalTestPhase.run(ft, initial.lambda, initial.phi, st.lambda, st.phi, config, folder, listener));
+            if (problem instanceof io.hypergrad.common.problems.TableProblem tp && tp.groupMode()) {
+                s.put("skippedGroups", tp.skippedGroups());
+            }
+        } else if (testTasks > 0) {
             DriverState initial = fresh(problem, seed);
             PartialResult before = runEpisodes(initial, Split.META_TEST, 0, testTasks,
                     "meta-test of the initial λ on " + testTasks + " tasks");

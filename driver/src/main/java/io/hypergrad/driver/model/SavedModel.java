@@ -1,0 +1,89 @@
+package io.hypergrad.driver.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hypergrad.common.data.DatasetException;
+import io.hypergrad.common.nn.LossFunction;
+import io.hypergrad.common.nn.Model;
+import io.hypergrad.common.nn.NetworkSchema;
+import io.hypergrad.common.problems.TableProblem;
+import io.hypergrad.driver.output.RunFolder;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The network a table run tuned, as {@code hypergrad predict} (and the Spark ML models) need it: the
+ * layers, the loss, the weights, and how a row becomes an input — the feature columns, the training rows'
+ * standardisation statistics and the label's classes. Written to {@code model/network.json} in the run
+ * folder (atomically, with a format version); serialisable, so it travels to executors.
+ *
+ * @param version      the format version ({@link #VERSION})
+ * @param layers       the network in the layer schema ({@link NetworkSchema#toMaps()})
+ * @param loss         the loss's name, e.g. {@code softmax_cross_entropy}
+ * @param featureShape the shape of one example
+ * @param outputs      the network's output width
+ * @param label        the label column it was trained on
+ * @param features     the feature columns as configured (empty: every numeric column but the label's)
+ * @param featureNames the feature names in input order (a Vector or array column gives {@code col[i]})
+ * @param classes      the label's classes in index order (empty for regression)
+ * @param mean         per-feature means of the training rows (0 when not standardised)
+ * @param std          per-feature standard deviations of the training rows (1 when not standardised)
+ * @param w            the trained inner weights
+ * @param lambdaModel  the model's λ tensors
+ */
+public record SavedModel(int version, List<Map<String, Object>> layers, String loss, int[] featureShape, int outputs, String label,
+                         List<String> features, List<String> featureNames, List<String> classes, double[] mean, double[] std,
+                         double[] w, double[] lambdaModel) implements Serializable {
+    /** The format this build writes and reads. */
+    public static final int VERSION = 1;
+    /** Where a run folder keeps it. */
+    public static final String FILE = "model/network.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Saves the network of a table problem with trained weights w under λ. */
+    public static void write(RunFolder folder, TableProblem p, io.hypergrad.common.config.RunConfig c, double[] w, double[] lambda) {
+        var t = p.table();
+        SavedModel m = new SavedModel(VERSION, p.schema().toMaps(), p.lossFunction().name().toLowerCase(java.util.Locale.ROOT),
+                t.featureShape(), p.outputs(), c.get(io.hypergrad.common.config.RunConfig.DATA_LABEL), c.get(io.hypergrad.common.config.RunConfig.DATA_FEATURES), t.featureNames(),
+                t.classification() ? t.classes() : List.of(), t.mean(), t.std(), w,
+                java.util.Arrays.copyOf(lambda, p.schema().build(t.featureShape(), p.outputs(), false).layout().size(io.hypergrad.common.nn.Role.HYPER)));
+        try {
+            folder.writeAtomically(FILE, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode the model: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a run folder's saved network; a missing, foreign or newer file is a data error naming it. */
+    public static SavedModel read(RunFolder folder) {
+        if (!folder.exists(FILE)) {
+            throw new DatasetException(folder.pathOf(FILE) + ": no saved network (only table runs in HPO mode that finished save one)");
+        }
+        SavedModel m;
+        try {
+            m = JSON.readValue(folder.read(FILE), SavedModel.class);
+        } catch (IOException e) {
+            throw new DatasetException(folder.pathOf(FILE) + ": not a saved network: " + e.getMessage().split("\n")[0]);
+        }
+        if (m.version() != VERSION) {
+            throw new DatasetException(folder.pathOf(FILE) + ": format version " + m.version() + ", this build reads " + VERSION);
+        }
+        return m;
+    }
+
+    /** The loss. */
+    public LossFunction lossFunction() {
+        return LossFunction.parse(loss);
+    }
+
+    /** Whether the network is a classifier. */
+    public boolean classification() {
+        return lossFunction().classification();
+    }
+
+    /** The network in evaluation mode (dropout off). */
+    public Model model() {
+        return NetworkSchema.parse(layers, "model/network.json layers").build(featureShape, outputs, false);
+    }
+}
