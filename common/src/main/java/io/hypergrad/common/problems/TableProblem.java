@@ -64,6 +64,8 @@ public final class TableProblem implements MetaProblem, FinalTest {
     private final HyperHook.Scope lrScope;
     private final HyperHook.Scope wdScope;
     private final HyperHook.Scope momentumScope;
+    private final double targetMean;
+    private final double targetScale;
     private final Map<Table.Part, int[][]> groupRows = new HashMap<>();
     private final Map<Table.Part, Integer> skippedGroups = new HashMap<>();
 
@@ -91,6 +93,9 @@ public final class TableProblem implements MetaProblem, FinalTest {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
+        double[] ts = targetScaling(table, c.get(RunConfig.DATA_STANDARDIZE));
+        this.targetMean = ts[0];
+        this.targetScale = ts[1];
         int hidden = c.get(RunConfig.HYPER_EXAMPLE_WEIGHTS);
         this.weighting = hidden == 0 ? null : Model.builder().add("wnet1", new Dense(1, hidden), Role.HYPER)
                 .add("wnet-relu", Activation.RELU).add("wnet2", new Dense(hidden, 1), Role.HYPER).build();
@@ -141,6 +146,36 @@ public final class TableProblem implements MetaProblem, FinalTest {
                     + " training, " + table.rows(Table.Part.VALIDATION).length + " validation rows of " + table.rows()
                     + "): raise hypergrad.data.split.validation or use a larger table");
         }
+    }
+
+    /**
+     * Regression targets are trained standardised (mean 0, s.d. 1 over the training rows), as the features
+     * are: a target in the hundreds would otherwise set the loss's scale, and with it which learning rates
+     * are stable, by its units. Metrics and predictions are reported back in the target's own units.
+     */
+    private static double[] targetScaling(Table table, boolean standardize) {
+        if (table.classification() || !standardize) {
+            return new double[] {0, 1};
+        }
+        int[] rows = table.rows(Table.Part.TRAIN);
+        if (rows.length == 0) {
+            rows = java.util.stream.IntStream.range(0, table.rows()).toArray();
+        }
+        double mean = 0;
+        for (int r : rows) {
+            mean += table.targets()[r] / rows.length;
+        }
+        double var = 0;
+        for (int r : rows) {
+            double d = table.targets()[r] - mean;
+            var += d * d / rows.length;
+        }
+        return new double[] {mean, var > 0 ? Math.sqrt(var) : 1};
+    }
+
+    /** The regression target's training mean and s.d. (0 and 1 for classifiers or without standardisation). */
+    public double[] targetScaling() {
+        return new double[] {targetMean, targetScale};
     }
 
     private static List<Map<String, Object>> defaultLayers(int width, int depth) {
@@ -384,7 +419,7 @@ public final class TableProblem implements MetaProblem, FinalTest {
         } else {
             targets = new double[rows.length];
             for (int i = 0; i < rows.length; i++) {
-                targets[i] = table.targets()[rows[i]];
+                targets[i] = (table.targets()[rows[i]] - targetMean) / targetScale;
             }
         }
         return new Batch(x, table.featureShape(), labels, targets);
@@ -436,6 +471,15 @@ public final class TableProblem implements MetaProblem, FinalTest {
             double[] o = java.util.Arrays.copyOf(out, out.length + outs.get(k).length);
             System.arraycopy(outs.get(k), 0, o, out.length, outs.get(k).length);
             out = o;
+        }
+        if (!table.classification()) {
+            // Back to the target's own units for the metrics and the plots.
+            double[] t = all.targets().clone();
+            for (int i = 0; i < t.length; i++) {
+                t[i] = t[i] * targetScale + targetMean;
+                out[i] = out[i] * targetScale + targetMean;
+            }
+            all = new Batch(all.x(), all.featureShape(), null, t);
         }
         return new TestResult(Metrics.of(loss, out, outputs, all), lastW, out, all, tasks);
     }

@@ -100,7 +100,7 @@ public final class BatchScorer {
                     }
                     v[r.size() + 1] = boxed;
                 } else {
-                    v[r.size()] = out[i];
+                    v[r.size()] = out[i] * saved.targetScale() + saved.targetMean();
                 }
                 ready.add(RowFactory.create(v));
             }

@@ -31,10 +31,12 @@ import java.util.Map;
  * @param std          per-feature standard deviations of the training rows (1 when not standardised)
  * @param w            the trained inner weights
  * @param lambdaModel  the model's λ tensors
+ * @param targetMean   regression: the training targets' mean (the network predicts standardised targets); else 0
+ * @param targetScale  regression: the training targets' s.d.; else 1
  */
 public record SavedModel(int version, List<Map<String, Object>> layers, String loss, int[] featureShape, int outputs, String label,
                          List<String> features, List<String> featureNames, List<String> classes, double[] mean, double[] std,
-                         double[] w, double[] lambdaModel) implements Serializable {
+                         double[] w, double[] lambdaModel, double targetMean, double targetScale) implements Serializable {
     /** The format this build writes and reads. */
     public static final int VERSION = 1;
     /** Where a run folder keeps it. */
@@ -47,7 +49,8 @@ public record SavedModel(int version, List<Map<String, Object>> layers, String l
         SavedModel m = new SavedModel(VERSION, p.schema().toMaps(), p.lossFunction().name().toLowerCase(java.util.Locale.ROOT),
                 t.featureShape(), p.outputs(), c.get(io.hypergrad.common.config.RunConfig.DATA_LABEL), c.get(io.hypergrad.common.config.RunConfig.DATA_FEATURES), t.featureNames(),
                 t.classification() ? t.classes() : List.of(), t.mean(), t.std(), w,
-                java.util.Arrays.copyOf(lambda, p.schema().build(t.featureShape(), p.outputs(), false).layout().size(io.hypergrad.common.nn.Role.HYPER)));
+                java.util.Arrays.copyOf(lambda, p.schema().build(t.featureShape(), p.outputs(), false).layout().size(io.hypergrad.common.nn.Role.HYPER)),
+                p.targetScaling()[0], p.targetScaling()[1]);
         try {
             folder.writeAtomically(FILE, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
         } catch (IOException e) {
