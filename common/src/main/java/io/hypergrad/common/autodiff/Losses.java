@@ -117,6 +117,74 @@ public final class Losses {
     }
 
     /**
+     * Per-example binary cross-entropy of logits z [N] or [N, 1] against labels y ∈ {0, 1}: a vector [N]
+     * with l_i = max(z_i, 0) − z_i·y_i + log(1 + e^{−|z_i|}), which equals −y·log σ(z) − (1 − y)·log(1 − σ(z))
+     * but never overflows or takes the log of 0 (PyTorch's {@code BCEWithLogitsLoss}). l' = σ(z) − y and
+     * l'' = σ(z)(1 − σ(z)), so its Hessian is exact and positive.
+     */
+    public static Var binaryCrossEntropyWithLogits(Var logits, int[] labels) {
+        int n = logits.rank() == 0 ? 1 : logits.shape[0];
+        if (logits.rank() > 2 || logits.size != n) {
+            throw new IllegalArgumentException("binary cross-entropy needs one logit per example ([N] or [N, 1]), got "
+                    + Arrays.toString(logits.shape));
+        }
+        if (labels.length != n) {
+            throw new IllegalArgumentException(labels.length + " labels for " + n + " logits");
+        }
+        for (int i = 0; i < n; i++) {
+            if (labels[i] != 0 && labels[i] != 1) {
+                throw new IllegalArgumentException("label " + labels[i] + " at row " + i + " is not 0 or 1");
+            }
+        }
+        Var z = logits.rank() == 1 ? logits : Ops.reshape(logits, n);
+        return Ops.unary(z, (a, y, d1, d2, m) -> {
+            for (int i = 0; i < m; i++) {
+                double v = a[i];
+                double s = Ops.sigmoid(v);
+                y[i] = Math.max(v, 0.0) - v * labels[i] + Math.log1p(Math.exp(-Math.abs(v)));
+                d1[i] = s - labels[i];
+                if (d2 != null) {
+                    d2[i] = s * (1.0 - s);
+                }
+            }
+        });
+    }
+
+    /** Huber's threshold δ: quadratic inside |r| ≤ δ, linear outside (PyTorch's default, 1). */
+    public static final double HUBER_DELTA = 1.0;
+
+    /**
+     * Element-wise Huber loss of residuals r: r²/2 where |r| ≤ 1, |r| − 1/2 outside (δ = 1, so it equals
+     * PyTorch's {@code HuberLoss} and {@code SmoothL1Loss}). Continuously differentiable with
+     * h' = clamp(r, −1, 1), but only piecewise twice differentiable: h'' is 1 inside and 0 outside, and
+     * the Hessian-vector product is exact on either side of |r| = 1 (the kink has measure zero).
+     */
+    public static Var huber(Var residual) {
+        return Ops.unary(residual, (a, y, d1, d2, n) -> {
+            for (int i = 0; i < n; i++) {
+                double r = a[i];
+                boolean inside = Math.abs(r) <= HUBER_DELTA;
+                y[i] = inside ? 0.5 * r * r : HUBER_DELTA * (Math.abs(r) - 0.5 * HUBER_DELTA);
+                d1[i] = inside ? r : Math.copySign(HUBER_DELTA, r);
+                if (d2 != null) {
+                    d2[i] = inside ? 1.0 : 0.0;
+                }
+            }
+        });
+    }
+
+    /**
+     * The mean of each row of element-wise losses e [N, …]: a vector [N] whose mean is the mean of all
+     * of e (each row has the same number of elements).
+     */
+    public static Var rowMeans(Var e) {
+        int n = e.shape[0];
+        int d = e.size / Math.max(1, n);
+        Var ones = e.tape.constant(constantArray(d, 1.0 / d), d, 1);
+        return Ops.reshape(Ops.matmul(Ops.reshape(e, n, d), ones), n);
+    }
+
+    /**
      * Σ_i weights_i · losses_i / Σ_i weights_i: a per-example weighted loss normalised by the batch's total
      * weight, as Meta-Weight-Net's (Shu et al.'s implementation normalises in-batch). The normalisation keeps
      * the loss a convex combination of per-example losses, so a weighting that grows uniformly cannot raise
@@ -127,8 +195,12 @@ public final class Losses {
     }
 
     private static double[] onesArray(int d) {
+        return constantArray(d, 1.0);
+    }
+
+    private static double[] constantArray(int d, double value) {
         double[] a = new double[d];
-        Arrays.fill(a, 1.0);
+        Arrays.fill(a, value);
         return a;
     }
 }

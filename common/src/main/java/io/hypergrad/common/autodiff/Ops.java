@@ -136,6 +136,34 @@ public final class Ops {
         });
     }
 
+    /** √(2/π), the scale inside GELU's tanh approximation. */
+    private static final double GELU_C = Math.sqrt(2.0 / Math.PI);
+    /** The cubic coefficient of GELU's tanh approximation. */
+    private static final double GELU_A = 0.044715;
+
+    /**
+     * GELU in its tanh approximation, 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))): PyTorch's
+     * {@code GELU(approximate="tanh")}, BERT's and GPT-2's, and what DL4J computes for a "precise" GELU,
+     * so an exported network gives the same outputs. (The exact x·Φ(x) needs erf, which the JDK lacks;
+     * the two differ by less than 5e-4.) Smooth, so its second derivative is exact everywhere.
+     */
+    public static Var gelu(Var x) {
+        return unary(x, (a, y, d1, d2, n) -> {
+            for (int i = 0; i < n; i++) {
+                double v = a[i];
+                double t = tanh(GELU_C * (v + GELU_A * v * v * v));
+                double sech2 = 1.0 - t * t;
+                double du = GELU_C * (1.0 + 3.0 * GELU_A * v * v);
+                y[i] = 0.5 * v * (1.0 + t);
+                d1[i] = 0.5 * (1.0 + t) + 0.5 * v * sech2 * du;
+                if (d2 != null) {
+                    // d/dx of d1: sech²·u' + 0.5·x·sech²·(u'' − 2·t·u'²), with u'' = 6·a·c·x
+                    d2[i] = sech2 * du + 0.5 * v * sech2 * (6.0 * GELU_A * GELU_C * v - 2.0 * t * du * du);
+                }
+            }
+        });
+    }
+
     /** e^x. */
     public static Var exp(Var x) {
         return unary(x, (a, y, d1, d2, n) -> {

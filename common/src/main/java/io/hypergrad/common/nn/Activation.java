@@ -7,14 +7,16 @@ import java.util.Locale;
 
 /** A parameter-free element-wise non-linearity. */
 public enum Activation implements Layer {
-    IDENTITY, TANH, RELU, SIGMOID, SOFTPLUS, LEAKY_RELU;
+    IDENTITY, TANH, RELU, SIGMOID, SOFTPLUS, LEAKY_RELU,
+    /** GELU in its tanh approximation (see {@link Ops#gelu}). */
+    GELU;
 
     /** Parses "tanh", "relu", "identity", … (case-insensitive); unknown names list the known ones. */
     public static Activation parse(String name) {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown activation '" + name + "'; known: identity, tanh, relu, sigmoid, softplus, leaky_relu");
+            throw new IllegalArgumentException("unknown activation '" + name + "'; known: identity, tanh, relu, sigmoid, softplus, leaky_relu, gelu");
         }
     }
 
@@ -37,6 +39,7 @@ public enum Activation implements Layer {
             case SIGMOID -> Ops.sigmoid(x);
             case SOFTPLUS -> Ops.softplus(x);
             case LEAKY_RELU -> Ops.leakyRelu(x, 0.01);
+            case GELU -> Ops.gelu(x);
         };
     }
 

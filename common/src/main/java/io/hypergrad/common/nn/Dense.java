@@ -4,17 +4,34 @@ import io.hypergrad.common.autodiff.Ops;
 import io.hypergrad.common.autodiff.Var;
 import java.util.List;
 
-/** A fully connected layer x·Wᵀ + b with W stored [out][in], as PyTorch's {@code Linear}. */
+/**
+ * A fully connected layer x·Wᵀ + b with W stored [out][in], as PyTorch's {@code Linear}; without b when
+ * built without bias (e.g. before a batch norm, whose shift makes a bias redundant). Inputs of rank > 2
+ * are flattened first.
+ */
 public final class Dense implements Layer {
     private final int in;
     private final int out;
+    private final boolean bias;
 
+    /** With bias. */
     public Dense(int in, int out) {
+        this(in, out, true);
+    }
+
+    /** With or without the bias b. */
+    public Dense(int in, int out, boolean bias) {
         if (in <= 0 || out <= 0) {
             throw new IllegalArgumentException("Dense needs positive sizes, got " + in + "→" + out);
         }
         this.in = in;
         this.out = out;
+        this.bias = bias;
+    }
+
+    /** Whether the layer adds a bias b. */
+    public boolean bias() {
+        return bias;
     }
 
     public int in() {
@@ -27,8 +44,8 @@ public final class Dense implements Layer {
 
     @Override
     public List<ParamSpec> params() {
-        return List.of(new ParamSpec("W", new int[] {out, in}, Init.FAN_IN_UNIFORM, in),
-                new ParamSpec("b", new int[] {out}, Init.FAN_IN_UNIFORM, in));
+        ParamSpec w = new ParamSpec("W", new int[] {out, in}, Init.FAN_IN_UNIFORM, in);
+        return bias ? List.of(w, new ParamSpec("b", new int[] {out}, Init.FAN_IN_UNIFORM, in)) : List.of(w);
     }
 
     @Override
@@ -37,11 +54,12 @@ public final class Dense implements Layer {
         if (x2.dim(1) != in) {
             throw new IllegalArgumentException(describe() + " got inputs of width " + x2.dim(1));
         }
-        return Ops.addChannels(Ops.matmul(x2, p.get(prefix + "/W"), false, true), p.get(prefix + "/b"), 1);
+        Var y = Ops.matmul(x2, p.get(prefix + "/W"), false, true);
+        return bias ? Ops.addChannels(y, p.get(prefix + "/b"), 1) : y;
     }
 
     @Override
     public String describe() {
-        return "Dense(" + in + "→" + out + ")";
+        return "Dense(" + in + "→" + out + (bias ? "" : ", no bias") + ")";
     }
 }

@@ -15,6 +15,15 @@ public interface Layer {
     /** The layer applied to x, reading its tensors as {@code p.get(prefix + "/" + localName)}. */
     Var forward(Var x, Bound p, String prefix);
 
+    /**
+     * The layer applied to x inside a network whose input has the key {@code inputKey}
+     * ({@link Dropout#inputKey}): what {@link Model#forward} calls. A layer whose output depends on which
+     * batch it sees (dropout's mask) overrides this; every other layer ignores the key.
+     */
+    default Var forward(Var x, Bound p, String prefix, long inputKey) {
+        return forward(x, p, prefix);
+    }
+
     /** A short description, e.g. {@code Dense(784→256)}. */
     String describe();
 }

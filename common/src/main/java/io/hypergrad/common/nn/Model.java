@@ -26,6 +26,8 @@ public final class Model {
 
     private final List<Slot> slots;
     private final ParamLayout layout;
+    /** Whether a layer draws from the input's key (an active dropout). */
+    private final boolean keyedByInput;
 
     private Model(List<Slot> slots) {
         this.slots = Collections.unmodifiableList(new ArrayList<>(slots));
@@ -34,6 +36,7 @@ public final class Model {
             b.add(s.name(), s.layer().params(), s.role());
         }
         this.layout = b.build();
+        this.keyedByInput = slots.stream().anyMatch(s -> s.layer() instanceof Dropout d && d.training());
     }
 
     /** Adds layers in order. */
@@ -76,11 +79,28 @@ public final class Model {
 
     /** The network applied to x with parameters from {@code p}. */
     public Var forward(Var x, Bound p) {
+        // Hashing the input costs one pass over it; only a network with an active dropout needs it.
+        long key = keyedByInput ? Dropout.inputKey(x) : 0L;
         Var h = x;
         for (Slot s : slots) {
-            h = s.layer().forward(h, p, s.name());
+            h = s.layer().forward(h, p, s.name(), key);
         }
         return h;
+    }
+
+    /**
+     * The same network for inference: every dropout layer becomes the identity. Same names, same
+     * {@link ParamLayout}, so the same w and λ apply.
+     */
+    public Model inference() {
+        if (!keyedByInput) {
+            return this;
+        }
+        List<Slot> out = new ArrayList<>();
+        for (Slot s : slots) {
+            out.add(s.layer() instanceof Dropout d ? new Slot(s.name(), d.inference(), s.role()) : s);
+        }
+        return new Model(out);
     }
 
     /** Binds w (with optional tangent) and λ on the tape and runs the network on the batch's inputs. */

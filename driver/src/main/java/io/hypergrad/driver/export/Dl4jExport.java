@@ -8,6 +8,7 @@ import io.hypergrad.common.nn.BatchNorm;
 import io.hypergrad.common.nn.Bound;
 import io.hypergrad.common.nn.Conv2d;
 import io.hypergrad.common.nn.Dense;
+import io.hypergrad.common.nn.Dropout;
 import io.hypergrad.common.nn.Layer;
 import io.hypergrad.common.nn.Model;
 import io.hypergrad.common.nn.Pool;
@@ -28,6 +29,7 @@ import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -35,6 +37,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationGELU;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -53,6 +57,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * <p>DL4J's momentum SGD is Nesterov's ({@link Nesterovs}), so a layer trained with heavy-ball momentum
  * continues with Nesterov momentum of the same coefficient; weight decay is DL4J's L2 on weights and
  * biases, which adds wd·w to the gradient as PyTorch's SGD does.
+ *
+ * <p>A dropout layer becomes a DL4J {@link DropoutLayer} with the same rate: the identity in inference
+ * mode, as ours. In training mode DL4J draws its own masks (from ND4J's generator, not from the batch as
+ * ours does), so training-mode outputs of a network with dropout differ; everything else is the same.
+ * GELU is DL4J's "precise" GELU, the tanh approximation that ours computes.
  */
 public final class Dl4jExport {
     private Dl4jExport() {}
@@ -108,10 +117,15 @@ public final class Dl4jExport {
             return new BatchNormalization.Builder().nOut(b.channels()).eps(b.eps()).useLogStd(false).build();
         }
         if (l instanceof Dense d) {
-            return new DenseLayer.Builder().nIn(d.in()).nOut(d.out()).activation(org.nd4j.linalg.activations.Activation.IDENTITY).build();
+            return new DenseLayer.Builder().nIn(d.in()).nOut(d.out()).hasBias(d.bias())
+                    .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build();
         }
         if (l instanceof Activation a) {
             return new ActivationLayer.Builder().activation(activationOf(a)).build();
+        }
+        if (l instanceof Dropout d) {
+            // DL4J's argument is the probability of keeping an element; a rate of 0 is no layer at all
+            return d.rate() == 0 ? null : new DropoutLayer.Builder(1.0 - d.rate()).build();
         }
         if (l instanceof Pool p) {
             return switch (p.kind()) {
@@ -123,14 +137,17 @@ public final class Dl4jExport {
         throw new IllegalArgumentException("DL4J export does not know the layer " + l.describe());
     }
 
-    private static org.nd4j.linalg.activations.Activation activationOf(Activation a) {
+    private static IActivation activationOf(Activation a) {
         return switch (a) {
-            case IDENTITY -> org.nd4j.linalg.activations.Activation.IDENTITY;
-            case TANH -> org.nd4j.linalg.activations.Activation.TANH;
-            case RELU -> org.nd4j.linalg.activations.Activation.RELU;
-            case SIGMOID -> org.nd4j.linalg.activations.Activation.SIGMOID;
-            case SOFTPLUS -> org.nd4j.linalg.activations.Activation.SOFTPLUS;
-            case LEAKY_RELU -> org.nd4j.linalg.activations.Activation.LEAKYRELU; // DL4J's default slope is 0.01, as ours
+            case IDENTITY -> org.nd4j.linalg.activations.Activation.IDENTITY.getActivationFunction();
+            case TANH -> org.nd4j.linalg.activations.Activation.TANH.getActivationFunction();
+            case RELU -> org.nd4j.linalg.activations.Activation.RELU.getActivationFunction();
+            case SIGMOID -> org.nd4j.linalg.activations.Activation.SIGMOID.getActivationFunction();
+            case SOFTPLUS -> org.nd4j.linalg.activations.Activation.SOFTPLUS.getActivationFunction();
+            // DL4J's default slope is 0.01, as ours
+            case LEAKY_RELU -> org.nd4j.linalg.activations.Activation.LEAKYRELU.getActivationFunction();
+            // precise = the tanh approximation (the default is x·σ(1.702x), a coarser one)
+            case GELU -> new ActivationGELU(true);
         };
     }
 
@@ -139,7 +156,7 @@ public final class Dl4jExport {
         boolean classes = net.output() == LearnedNetwork.Output.SOFTMAX_CLASSES;
         return new OutputLayer.Builder(classes ? LossFunctions.LossFunction.MCXENT : LossFunctions.LossFunction.MSE)
                 .activation(classes ? org.nd4j.linalg.activations.Activation.SOFTMAX : org.nd4j.linalg.activations.Activation.IDENTITY)
-                .nIn(d.in()).nOut(d.out()).build();
+                .nIn(d.in()).nOut(d.out()).hasBias(d.bias()).build();
     }
 
     private static void configureTraining(BaseLayer layer, LearnedNetwork net, String name) {
@@ -166,7 +183,9 @@ public final class Dl4jExport {
             // ours is [out][in] (PyTorch's Linear); DL4J's is [in][out]
             INDArray w = Nd4j.create(net.tensor(n + "/W"), new long[] {d.out(), d.in()}, 'c').transpose();
             target.getParam("W").assign(w);
-            assign(target, "b", net.tensor(n + "/b"), 1, d.out());
+            if (d.bias()) {
+                assign(target, "b", net.tensor(n + "/b"), 1, d.out());
+            }
         } else if (l instanceof BatchNorm b) {
             assign(target, "gamma", net.tensor(n + "/gamma"), 1, b.channels());
             assign(target, "beta", net.tensor(n + "/beta"), 1, b.channels());
@@ -194,7 +213,7 @@ public final class Dl4jExport {
         Bound p = net.layout().bind(tape, net.w(), null, net.lambdaModel());
         Batch batch = net.calibration();
         Var h = tape.constant(batch.x(), batch.inputShape());
-        for (Model.Slot s : net.model().slots()) {
+        for (Model.Slot s : net.model().inference().slots()) {
             if (s.layer() instanceof BatchNorm b) {
                 out.put(s.name(), channelMoments(h, b.channels()));
             }
@@ -228,10 +247,13 @@ public final class Dl4jExport {
         return st;
     }
 
-    /** Our network's outputs on a batch, read as DL4J's output layer reads them (softmax for classes), [N][K]. */
+    /**
+     * Our network's outputs on a batch in inference mode (dropout off), read as DL4J's output layer reads
+     * them (softmax for classes), [N][K].
+     */
     public static double[][] ourOutputs(LearnedNetwork net, Batch batch) {
         Tape tape = new Tape();
-        Var y = net.model().forward(tape, net.layout().bind(tape, net.w(), null, net.lambdaModel()), batch);
+        Var y = net.model().inference().forward(tape, net.layout().bind(tape, net.w(), null, net.lambdaModel()), batch);
         int n = y.dim(0);
         int k = y.size() / n;
         double[][] out = new double[n][k];

@@ -2,7 +2,6 @@ package io.hypergrad.common.problems.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hypergrad.common.autodiff.Losses;
 import io.hypergrad.common.hypergrad.Bilevel;
 import io.hypergrad.common.inner.Adam;
 import io.hypergrad.common.inner.HyperHook;
@@ -13,15 +12,18 @@ import io.hypergrad.common.inner.Objective;
 import io.hypergrad.common.inner.Sgd;
 import io.hypergrad.common.nn.Activation;
 import io.hypergrad.common.nn.Batch;
-import io.hypergrad.common.nn.Dense;
+import io.hypergrad.common.nn.LossFunction;
 import io.hypergrad.common.nn.Model;
+import io.hypergrad.common.nn.NetworkSchema;
 import io.hypergrad.common.nn.ParamLayout;
 import io.hypergrad.common.nn.Role;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -30,6 +32,10 @@ import java.util.Set;
  * the inner optimiser and its horizon, and which hyperparameters are differentiated. PyTorch
  * conventions: a layer computes act(x·Wᵀ + b) with W [out][in]; losses are means over examples.
  * Every problem is reported with the JSON path of the field.
+ *
+ * <p>The layers go through the one layer schema ({@link NetworkSchema}) as dense layers named layer1,
+ * layer2, …; the spec adds what an explicit problem needs on top: {@code in} checked against the
+ * previous layer, and explicit initial values W and b.
  */
 public final class BilevelSpec {
     private static final Set<String> TOP = Set.of("layers", "loss", "train", "val", "inner", "hyper");
@@ -41,7 +47,7 @@ public final class BilevelSpec {
     public record LayerSpec(int in, int out, Activation activation, Role role, double[] w, double[] b) {}
 
     private final List<LayerSpec> layers;
-    private final boolean mse;
+    private final LossFunction loss;
     private final Batch train;
     private final Batch val;
     private final String optimizer;
@@ -54,10 +60,11 @@ public final class BilevelSpec {
     private final boolean hyperWeightDecay;
     private final Model model;
 
-    private BilevelSpec(List<LayerSpec> layers, boolean mse, Batch train, Batch val, String optimizer, double lr, double momentum,
+    private BilevelSpec(List<LayerSpec> layers, Model model, LossFunction loss, Batch train, Batch val, String optimizer, double lr, double momentum,
                         double weightDecay, int steps, int[][] batches, boolean hyperLearningRate, boolean hyperWeightDecay) {
         this.layers = layers;
-        this.mse = mse;
+        this.model = model;
+        this.loss = loss;
         this.train = train;
         this.val = val;
         this.optimizer = optimizer;
@@ -68,15 +75,6 @@ public final class BilevelSpec {
         this.batches = batches;
         this.hyperLearningRate = hyperLearningRate;
         this.hyperWeightDecay = hyperWeightDecay;
-        Model.Builder b = Model.builder();
-        for (int i = 0; i < layers.size(); i++) {
-            LayerSpec l = layers.get(i);
-            b.add("layer" + (i + 1), new Dense(l.in(), l.out()), l.role());
-            if (l.activation() != Activation.IDENTITY) {
-                b.add("act" + (i + 1), l.activation());
-            }
-        }
-        this.model = b.build();
     }
 
     /** Reads a spec file. */
@@ -118,18 +116,20 @@ public final class BilevelSpec {
                 hyper.add(h);
             }
         }
-        String loss = text(root, "loss", "loss");
-        boolean mse;
-        switch (loss) {
-            case "softmax_cross_entropy" -> mse = false;
-            case "mse" -> mse = true;
-            default -> throw new SpecException("loss", "unknown loss '" + loss + "'; known: softmax_cross_entropy, mse");
+        String lossName = text(root, "loss", "loss");
+        LossFunction loss;
+        try {
+            loss = LossFunction.parse(lossName);
+        } catch (IllegalArgumentException e) {
+            throw new SpecException("loss", e.getMessage());
         }
         JsonNode ls = root.get("layers");
         if (ls == null || !ls.isArray() || ls.isEmpty()) {
             throw new SpecException("layers", "expected a non-empty array of layers");
         }
-        List<LayerSpec> layers = new ArrayList<>();
+        // First pass: what the spec adds to the schema (in, required fields); the schema checks the rest.
+        List<Map<String, Object>> defs = new ArrayList<>();
+        int previousOut = 0;
         for (int i = 0; i < ls.size(); i++) {
             String p = "layers[" + i + "]";
             JsonNode l = ls.get(i);
@@ -139,34 +139,46 @@ public final class BilevelSpec {
             known(l, LAYER, p);
             int in = positive(l, "in", p);
             int out = positive(l, "out", p);
-            if (i > 0 && in != layers.get(i - 1).out()) {
-                throw new SpecException(p + ".in", in + " does not match the previous layer's out " + layers.get(i - 1).out());
+            if (i > 0 && in != previousOut) {
+                throw new SpecException(p + ".in", in + " does not match the previous layer's out " + previousOut);
             }
-            String actName = text(l, "activation", p + ".activation");
-            Activation act;
-            try {
-                act = Activation.parse(actName);
-            } catch (IllegalArgumentException e) {
-                act = null;
-            }
-            if (act == null || act == Activation.SOFTPLUS || act == Activation.LEAKY_RELU) {
-                throw new SpecException(p + ".activation", "unknown activation '" + actName + "'; known: identity, tanh, relu, sigmoid");
-            }
-            String role = text(l, "role", p + ".role");
-            Role r = switch (role) {
-                case "inner" -> Role.INNER;
-                case "hyper" -> Role.HYPER;
-                default -> throw new SpecException(p + ".role", "unknown role '" + role + "'; known: inner, hyper");
-            };
-            if (r == Role.HYPER && !hyper.contains("layers")) {
+            previousOut = out;
+            Map<String, Object> def = new LinkedHashMap<>();
+            def.put("type", "dense");
+            def.put("name", "layer" + (i + 1));
+            def.put("out", out);
+            def.put("activation", text(l, "activation", p + ".activation"));
+            def.put("role", text(l, "role", p + ".role"));
+            defs.add(def);
+        }
+        NetworkSchema schema;
+        try {
+            schema = NetworkSchema.parse(defs, "layers");
+        } catch (NetworkSchema.SchemaException e) {
+            throw new SpecException(e.path(), e.problem());
+        }
+        List<LayerSpec> layers = new ArrayList<>();
+        for (int i = 0; i < ls.size(); i++) {
+            String p = "layers[" + i + "]";
+            JsonNode l = ls.get(i);
+            NetworkSchema.LayerDef d = schema.layers().get(i);
+            if (d.role() == Role.HYPER && !hyper.contains("layers")) {
                 throw new SpecException(p + ".role", "the layer is 'hyper' but \"layers\" is not listed in hyper");
             }
-            layers.add(new LayerSpec(in, out, act, r, matrix(l.get("W"), out, in, p + ".W"), vector(l.get("b"), out, p + ".b")));
+            int in = l.get("in").asInt();
+            int out = d.out();
+            layers.add(new LayerSpec(in, out, d.activation(), d.role(), matrix(l.get("W"), out, in, p + ".W"), vector(l.get("b"), out, p + ".b")));
         }
         int inWidth = layers.get(0).in();
         int outWidth = layers.get(layers.size() - 1).out();
-        Batch train = data(root.get("train"), "train", inWidth, outWidth, mse);
-        Batch val = data(root.get("val"), "val", inWidth, outWidth, mse);
+        // MSE and Huber take any number of targets per example; binary cross-entropy one logit
+        if (loss == LossFunction.BINARY_CROSS_ENTROPY && outWidth != 1) {
+            throw new SpecException("layers[" + (layers.size() - 1) + "].out", loss.configName()
+                    + " needs 1 output (a logit) per example, got " + outWidth);
+        }
+        Model model = schema.build(new int[] {inWidth}, outWidth, true);
+        Batch train = data(root.get("train"), "train", inWidth, outWidth, loss);
+        Batch val = data(root.get("val"), "val", inWidth, outWidth, loss);
         JsonNode inner = root.get("inner");
         if (inner == null || !inner.isObject()) {
             throw new SpecException("inner", "expected an object with optimizer, lr, steps, …");
@@ -220,7 +232,7 @@ public final class BilevelSpec {
             throw new SpecException("hyper", "no hyperparameters: no layer has role 'hyper' and neither logLearningRate nor "
                     + "logWeightDecay is listed, so there is nothing to differentiate");
         }
-        return new BilevelSpec(layers, mse, train, val, opt, lr, mom, wd, steps, batches,
+        return new BilevelSpec(layers, model, loss, train, val, opt, lr, mom, wd, steps, batches,
                 hyper.contains("logLearningRate"), hyper.contains("logWeightDecay"));
     }
 
@@ -249,10 +261,14 @@ public final class BilevelSpec {
         return hyperWeightDecay;
     }
 
-    /** The objective: mean cross-entropy or mean squared error of the network's outputs. */
+    /** The loss the spec names. */
+    public LossFunction loss() {
+        return loss;
+    }
+
+    /** The objective: the loss's mean over the batch of the network's outputs. */
     public Objective objective() {
-        return (tape, p, batch) -> mse ? Losses.mse(model.forward(tape, p, batch), batch.targets())
-                : Losses.meanSoftmaxCrossEntropy(model.forward(tape, p, batch), batch.labels());
+        return (tape, p, batch) -> loss.mean(model.forward(tape, p, batch), batch);
     }
 
     /** A fresh inner optimiser (one per thread). */
@@ -306,7 +322,7 @@ public final class BilevelSpec {
         return batches == null ? train : train.select(batches[(t - 1) % batches.length]);
     }
 
-    private static Batch data(JsonNode d, String p, int in, int out, boolean mse) {
+    private static Batch data(JsonNode d, String p, int in, int out, LossFunction loss) {
         if (d == null || !d.isObject()) {
             throw new SpecException(p, "expected an object with x and y");
         }
@@ -321,14 +337,16 @@ public final class BilevelSpec {
         if (y == null || !y.isArray() || y.size() != n) {
             throw new SpecException(p + ".y", "expected an array of " + n + " entries, one per row of x");
         }
-        if (mse) {
+        if (!loss.classification()) {
             return new Batch(xs, new int[] {in}, null, matrix(y, n, out, p + ".y"));
         }
+        // one logit per example for binary cross-entropy, still two classes
+        int classes = loss == LossFunction.BINARY_CROSS_ENTROPY ? 2 : out;
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
             JsonNode v = y.get(i);
-            if (!v.isIntegralNumber() || v.asInt() < 0 || v.asInt() >= out) {
-                throw new SpecException(p + ".y[" + i + "]", v + " is not a class label in [0, " + out + ")");
+            if (!v.isIntegralNumber() || v.asInt() < 0 || v.asInt() >= classes) {
+                throw new SpecException(p + ".y[" + i + "]", v + " is not a class label in [0, " + classes + ")");
             }
             labels[i] = v.asInt();
         }
