@@ -31,7 +31,7 @@ public final class BatchScorer {
 
     /** The scored table (lazy: a Spark action runs it). */
     public static Dataset<Row> score(SparkSession spark, SavedModel model, Dataset<Row> input) {
-        RowFeatures features = RowFeatures.forSavedModel(model, input.schema());
+        RowFeatures features = model.rowFeatures().bind(input.schema());
         StructType schema = input.schema();
         if (List.of(schema.fieldNames()).contains("prediction")) {
             throw new io.hypergrad.common.config.ConfigException("the input already has a column named prediction; rename or drop it first");

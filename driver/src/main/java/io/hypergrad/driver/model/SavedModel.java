@@ -24,8 +24,8 @@ import java.util.Map;
  * @param featureShape the shape of one example
  * @param outputs      the network's output width
  * @param label        the label column it was trained on
- * @param features     the feature columns as configured (empty: every numeric column but the label's)
- * @param featureNames the feature names in input order (a Vector or array column gives {@code col[i]})
+ * @param features     the feature columns in input order, each a number, an ML vector or an array of a width
+ * @param featureNames the feature values' names in input order (a vector or array column gives {@code col[i]})
  * @param classes      the label's classes in index order (empty for regression)
  * @param mean         per-feature means of the training rows (0 when not standardised)
  * @param std          per-feature standard deviations of the training rows (1 when not standardised)
@@ -35,7 +35,7 @@ import java.util.Map;
  * @param targetScale  regression: the training targets' s.d.; else 1
  */
 public record SavedModel(int version, List<Map<String, Object>> layers, String loss, int[] featureShape, int outputs, String label,
-                         List<String> features, List<String> featureNames, List<String> classes, double[] mean, double[] std,
+                         List<io.hypergrad.common.data.FeatureColumn> features, List<String> featureNames, List<String> classes, double[] mean, double[] std,
                          double[] w, double[] lambdaModel, double targetMean, double targetScale) implements Serializable {
     /** The format this build writes and reads. */
     public static final int VERSION = 1;
@@ -47,7 +47,7 @@ public record SavedModel(int version, List<Map<String, Object>> layers, String l
     public static void write(RunFolder folder, TableProblem p, io.hypergrad.common.config.RunConfig c, double[] w, double[] lambda) {
         var t = p.table();
         SavedModel m = new SavedModel(VERSION, p.schema().toMaps(), p.lossFunction().name().toLowerCase(java.util.Locale.ROOT),
-                t.featureShape(), p.outputs(), c.get(io.hypergrad.common.config.RunConfig.DATA_LABEL), c.get(io.hypergrad.common.config.RunConfig.DATA_FEATURES), t.featureNames(),
+                t.featureShape(), p.outputs(), c.get(io.hypergrad.common.config.RunConfig.DATA_LABEL), t.featureColumns(), t.featureNames(),
                 t.classification() ? t.classes() : List.of(), t.mean(), t.std(), w,
                 java.util.Arrays.copyOf(lambda, p.schema().build(t.featureShape(), p.outputs(), false).layout().size(io.hypergrad.common.nn.Role.HYPER)),
                 p.targetScaling()[0], p.targetScaling()[1]);
@@ -83,6 +83,11 @@ public record SavedModel(int version, List<Map<String, Object>> layers, String l
     /** Whether the network is a classifier. */
     public boolean classification() {
         return lossFunction().classification();
+    }
+
+    /** Reads rows of a new input into this network's standardised features. */
+    public io.hypergrad.driver.data.RowFeatures rowFeatures() {
+        return new io.hypergrad.driver.data.RowFeatures(features, mean, std);
     }
 
     /** The network in evaluation mode (dropout off). */
