@@ -22,10 +22,54 @@ public final class HypergradKryoRegistrator implements KryoRegistrator {
         String[].class,
     };
 
+    /**
+     * Spark SQL's own classes that its jobs send with Kryo (schema inference, collects, file writes) — needed
+     * since table runs, {@code init} and {@code predict} read and write tables with Spark SQL under
+     * registration-required Kryo. By name: the executors' module does not compile against Spark SQL, and a
+     * class absent from a classpath (no Spark SQL on it) is skipped. Registered after {@link #CLASSES}, so
+     * their ids do not move.
+     */
+    static final String[] SPARK_SQL_CLASSES = {
+        "[Lorg.apache.spark.sql.types.DataType;",
+        "org.apache.spark.sql.types.StructType", "[Lorg.apache.spark.sql.types.StructType;",
+        "org.apache.spark.sql.types.StructField", "[Lorg.apache.spark.sql.types.StructField;",
+        "org.apache.spark.sql.types.Metadata", "org.apache.spark.sql.types.ArrayType", "org.apache.spark.sql.types.DecimalType",
+        "org.apache.spark.sql.types.StringType$", "org.apache.spark.sql.types.IntegerType$", "org.apache.spark.sql.types.LongType$",
+        "org.apache.spark.sql.types.DoubleType$", "org.apache.spark.sql.types.FloatType$", "org.apache.spark.sql.types.BooleanType$",
+        "org.apache.spark.sql.types.ShortType$", "org.apache.spark.sql.types.ByteType$", "org.apache.spark.sql.types.NullType$",
+        "org.apache.spark.sql.types.TimestampType$", "org.apache.spark.sql.types.DateType$", "org.apache.spark.sql.types.BinaryType$",
+        "org.apache.spark.sql.catalyst.expressions.UnsafeRow", "[Lorg.apache.spark.sql.catalyst.expressions.UnsafeRow;",
+        "[Lorg.apache.spark.sql.catalyst.InternalRow;", "org.apache.spark.sql.catalyst.expressions.GenericInternalRow",
+        "org.apache.spark.sql.catalyst.expressions.GenericRow", "org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema",
+        "[Lorg.apache.spark.sql.Row;",
+        "org.apache.spark.sql.execution.datasources.WriteTaskResult",
+        "org.apache.spark.sql.execution.datasources.ExecutedWriteSummary",
+        "org.apache.spark.sql.execution.datasources.BasicWriteTaskStats",
+        "org.apache.spark.internal.io.FileCommitProtocol$TaskCommitMessage",
+        "org.apache.spark.sql.execution.datasources.InMemoryFileIndex$SerializableFileStatus",
+        "org.apache.spark.sql.execution.datasources.InMemoryFileIndex$SerializableBlockLocation",
+        "[Lorg.apache.spark.sql.execution.datasources.InMemoryFileIndex$SerializableBlockLocation;",
+        "org.apache.spark.sql.execution.datasources.v2.DataWritingSparkTaskResult",
+        "org.apache.spark.sql.catalyst.util.GenericArrayData", "org.apache.spark.unsafe.types.UTF8String",
+        "org.apache.spark.ml.linalg.VectorUDT", "org.apache.spark.ml.linalg.DenseVector", "org.apache.spark.ml.linalg.SparseVector",
+        "scala.collection.mutable.WrappedArray$ofRef", "scala.collection.immutable.Map$EmptyMap$",
+        "scala.collection.immutable.Set$EmptySet$", "scala.collection.immutable.HashMap$EmptyHashMap$",
+        "scala.collection.immutable.$colon$colon", "scala.collection.immutable.Nil$", "scala.None$", "scala.Some",
+        "java.util.HashMap", "java.util.ArrayList", "[[B", "java.lang.Class",
+    };
+
     @Override
     public void registerClasses(Kryo kryo) {
         for (Class<?> c : CLASSES) {
             kryo.register(c);
+        }
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        for (String name : SPARK_SQL_CLASSES) {
+            try {
+                kryo.register(Class.forName(name, false, loader != null ? loader : getClass().getClassLoader()));
+            } catch (ClassNotFoundException e) {
+                // Not on this classpath: its jobs cannot send it either.
+            }
         }
     }
 }
