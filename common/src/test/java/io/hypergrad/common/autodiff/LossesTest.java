@@ -38,6 +38,60 @@ class LossesTest {
                 new double[][] {x}, new int[][] {{n, d}}).checkAll(seed);
     }
 
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void binaryCrossEntropyOnLogits(long seed) {
+        Random rnd = new Random(seed);
+        int n = 1 + rnd.nextInt(6);
+        double[] z = uniform(rnd, n, -4, 4);
+        int[] y = rnd.ints(n, 0, 2).toArray();
+        // through tanh·3 so the logits' own tangents and adjoint tangents both carry curvature
+        new GradCheck((t, p) -> Ops.mean(Losses.binaryCrossEntropyWithLogits(Ops.reshape(Ops.scale(Ops.tanh(p[0]), 3), n, 1), y)),
+                new double[][] {z}, new int[][] {{n}}).checkAll(seed);
+    }
+
+    @Test
+    void binaryCrossEntropyMatchesItsDefinitionAndIsStable() {
+        Tape tape = new Tape();
+        Var z = tape.parameter(new double[] {0.3, -1.2, 800, -800}, 4, 1);
+        Var l = Losses.binaryCrossEntropyWithLogits(z, new int[] {1, 0, 0, 0});
+        double s = 1 / (1 + Math.exp(-0.3));
+        assertEquals(-Math.log(s), l.v[0], 1e-15);
+        assertEquals(-Math.log(1 - 1 / (1 + Math.exp(1.2))), l.v[1], 1e-15);
+        assertEquals(800.0, l.v[2], 1e-12);
+        assertEquals(0.0, l.v[3], 1e-12);
+        tape.backward(Ops.sum(l));
+        assertEquals(s - 1, z.g[0], 1e-15);
+        assertEquals(1.0, z.g[2], 1e-15);
+        assertThrows(IllegalArgumentException.class,
+                () -> Losses.binaryCrossEntropyWithLogits(new Tape().constant(new double[2], 2), new int[] {0, 2}));
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void huberAwayFromItsKinks(long seed) {
+        // Residuals drawn from both pieces but at least 0.05 from |r| = 1: central differences with step
+        // 1e-5 along a unit-scale direction never straddle a kink, where h'' jumps from 1 to 0.
+        Random rnd = new Random(seed);
+        int n = 2 + rnd.nextInt(5), d = 1 + rnd.nextInt(3);
+        double[] r = new double[n * d];
+        for (int i = 0; i < r.length; i++) {
+            double m = i % 2 == 0 ? 0.95 * rnd.nextDouble() : 1.05 + 2 * rnd.nextDouble();
+            r[i] = rnd.nextBoolean() ? m : -m;
+        }
+        new GradCheck((t, p) -> Ops.mean(Losses.rowMeans(Losses.huber(p[0]))), new double[][] {r}, new int[][] {{n, d}})
+                .checkAll(seed);
+    }
+
+    @Test
+    void huberIsQuadraticInsideAndLinearOutside() {
+        Var h = Losses.huber(new Tape().constant(new double[] {0.5, -1, 3, -2.5}, 4));
+        assertEquals(0.125, h.v[0], 0);
+        assertEquals(0.5, h.v[1], 0);
+        assertEquals(2.5, h.v[2], 0);
+        assertEquals(2.0, h.v[3], 0);
+    }
+
     @Test
     void crossEntropyIsStableForHugeLogits() {
         Tape tape = new Tape();

@@ -66,6 +66,24 @@ class OpsTest {
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
+    void gelu(long seed) {
+        checkUnary(seed, -4, 4, Ops::gelu);
+    }
+
+    @Test
+    void geluIsTheTanhApproximation() {
+        Tape tape = new Tape();
+        double[] x = {-3, -0.5, 0, 1, 2.5};
+        Var y = Ops.gelu(tape.constant(x, x.length));
+        for (int i = 0; i < x.length; i++) {
+            double v = x[i];
+            double expected = 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
+            assertEquals(expected, y.v[i], 1e-15);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
     void exp(long seed) {
         checkUnary(seed, -1, 1, Ops::exp);
     }
