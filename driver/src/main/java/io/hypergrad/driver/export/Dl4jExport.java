@@ -38,7 +38,6 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationGELU;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -61,7 +60,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * <p>A dropout layer becomes a DL4J {@link DropoutLayer} with the same rate: the identity in inference
  * mode, as ours. In training mode DL4J draws its own masks (from ND4J's generator, not from the batch as
  * ours does), so training-mode outputs of a network with dropout differ; everything else is the same.
- * GELU is DL4J's "precise" GELU, the tanh approximation that ours computes.
+ * GELU is exported as {@link TanhGelu} (DL4J has no GELU that equals ours), so loading such a network
+ * needs that class on the class path.
  */
 public final class Dl4jExport {
     private Dl4jExport() {}
@@ -146,8 +146,8 @@ public final class Dl4jExport {
             case SOFTPLUS -> org.nd4j.linalg.activations.Activation.SOFTPLUS.getActivationFunction();
             // DL4J's default slope is 0.01, as ours
             case LEAKY_RELU -> org.nd4j.linalg.activations.Activation.LEAKYRELU.getActivationFunction();
-            // precise = the tanh approximation (the default is x·σ(1.702x), a coarser one)
-            case GELU -> new ActivationGELU(true);
+            // none of DL4J's GELUs is the tanh approximation ours computes (see TanhGelu)
+            case GELU -> new TanhGelu();
         };
     }
 
