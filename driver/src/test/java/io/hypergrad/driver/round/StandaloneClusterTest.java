@@ -66,6 +66,22 @@ class StandaloneClusterTest {
             Map<String, Object> local = LocalRunTest.run("local[2]", tmp.resolve("local-run").toString(), c, false, false, -1);
             assertEquals(local.get("lambdaSha256"), cluster.get("lambdaSha256"));
 
+            // A user's problem class from its own jar (deploy/examples/plugin), shipped to the executors with
+            // spark.jars only: it runs on the cluster and gives local mode's λ.
+            Path pluginJar = PluginExample.jar(tmp);
+            RunConfig plugin = RunConfig.parse(PluginExample.config());
+            SparkConf pluginConf = conf.clone().setAppName("plugin-test").set("spark.jars", String.join(",", PluginExample.withJar(appJars, pluginJar)));
+            Map<String, Object> pluginCluster = PluginExample.withJar(pluginJar, () -> {
+                try (JavaSparkContext sc = new JavaSparkContext(pluginConf)) {
+                    return new RoundLoop(sc, plugin, new RunFolder(tmp.resolve("plugin-cluster").toString(), sc.hadoopConfiguration()),
+                            RoundListener.NONE).run(false, -1);
+                }
+            });
+            Map<String, Object> pluginLocal = PluginExample.withJar(pluginJar, () -> LocalRunTest.run("local[2]",
+                    tmp.resolve("plugin-local").toString(), plugin, false, false, -1));
+            assertEquals("sparse-regression", pluginCluster.get("problem"));
+            assertEquals(pluginLocal.get("lambdaSha256"), pluginCluster.get("lambdaSha256"), "the plugin on the cluster vs local mode");
+
             // kill -9 of an executor JVM in the middle of round 3: the round completes on the survivor and
             // the relaunched executor, and λ is bit-identical to the undisturbed run's.
             RunConfig drill = io.hypergrad.driver.bench.FaultDrills.drillConfig(5);
