@@ -140,7 +140,12 @@ public final class RunConfig implements Serializable {
             "table problem: the prepared table's cache file (set by the driver when it prepares the table; not for users)");
     public static final Key<List<Map<String, Object>>> MODEL_LAYERS = Key.objectListKey("hypergrad.model.layers",
             "a list of layers { type = dense | conv2d | batchnorm | maxpool | avgpool | flatten | dropout | relu | tanh | sigmoid | gelu | identity, … }",
-            layers -> io.hypergrad.common.nn.NetworkSchema.parse(layers, "hypergrad.model.layers"),
+            layers -> {
+                // Empty is the default (the problem's own network), written out as [] in a run's record.
+                if (!layers.isEmpty()) {
+                    io.hypergrad.common.nn.NetworkSchema.parse(layers, "hypergrad.model.layers");
+                }
+            },
             "table problem: the network, layer by layer (role = hyper makes a layer part of λ); empty = one hidden dense layer of model.width");
     public static final Key<String> MODEL_LOSS = Key.choiceKey("hypergrad.model.loss", "softmax_cross_entropy",
             List.of("softmax_cross_entropy", "binary_cross_entropy", "mse", "huber"),

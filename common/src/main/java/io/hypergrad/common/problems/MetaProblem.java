@@ -4,6 +4,7 @@ import io.hypergrad.common.inner.InnerOptimizer;
 import io.hypergrad.common.inner.Objective;
 import io.hypergrad.common.nn.Batch;
 import io.hypergrad.common.nn.ParamLayout;
+import io.hypergrad.common.nn.Role;
 
 /**
  * A meta-learning or hyperparameter-optimisation problem: the network and which of its layers are λ, the
@@ -11,6 +12,17 @@ import io.hypergrad.common.nn.ParamLayout;
  * from the run's config on every executor (never serialised); build once per JVM and share: every method
  * must be safe to call from several threads, and {@link #newOptimizer()} returns a fresh optimiser for
  * each thread.
+ *
+ * <p><b>Public API for plugins.</b> A user's problem implements this interface in a public class with a
+ * public constructor taking the {@link io.hypergrad.common.config.RunConfig} (or none), and is named in a
+ * config as {@code hypergrad.problem = "class:com.acme.MyProblem"}; its jar goes on the application class
+ * path ({@code spark-submit --jars}, {@code spark.jars}), from which the driver and every executor load it.
+ * The contract that keeps runs exact and reproducible: {@link #task} is a pure function of its arguments
+ * (draw randomness from {@link io.hypergrad.common.random.CounterRng} keyed by them, never from a clock or
+ * a shared generator); λ's layout is the model's {@link Role#HYPER} tensors of {@link #layout()} followed by
+ * the optimiser's hyperparameters; objectives are recorded on the tape so that the engine can take exact
+ * Hessian-vector products through them. A problem may also implement {@link FinalTest} to end runs with a
+ * test of the initial against the tuned λ. Worked example: {@code deploy/examples/plugin/}.
  */
 public interface MetaProblem {
     /** The problem's name, e.g. {@code sinusoid}. */

@@ -89,13 +89,13 @@ class RunCommand implements Callable<Integer> {
         // Data and contradictory settings are refused here, before Spark starts or the run folder exists.
         RoundLoop.preflight(c, conf);
         requireFolderPath(dir);
-        System.out.printf("hypergrad: %s · estimator %s · aggregator %s · %d rounds × %d tasks · master %s%n",
-                c.get(RunConfig.PROBLEM), c.get(RunConfig.ESTIMATOR), c.get(RunConfig.AGGREGATOR), c.get(RunConfig.ROUNDS),
-                c.get(RunConfig.META_BATCH), conf.get("spark.master"));
         Map<String, Object> summary;
         RunFolder folder;
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             c = prepareTable(sc, c, conf, dir, resume);
+            System.out.printf("hypergrad: %s · estimator %s · aggregator %s · %d rounds × %d tasks · master %s%n",
+                    c.get(RunConfig.PROBLEM), c.get(RunConfig.ESTIMATOR), c.get(RunConfig.AGGREGATOR), c.get(RunConfig.ROUNDS),
+                    c.get(RunConfig.META_BATCH), conf.get("spark.master"));
             folder = new RunFolder(dir, sc.hadoopConfiguration());
             System.out.println("hypergrad: outputs in " + io.hypergrad.common.config.Redaction.text(folder.pathOf("")));
             summary = new RoundLoop(sc, c, folder, new Progress(System.out)).run(resume, -1);

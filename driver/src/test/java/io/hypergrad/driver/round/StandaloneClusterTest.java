@@ -71,14 +71,17 @@ class StandaloneClusterTest {
             Path pluginJar = PluginExample.jar(tmp);
             RunConfig plugin = RunConfig.parse(PluginExample.config());
             SparkConf pluginConf = conf.clone().setAppName("plugin-test").set("spark.jars", String.join(",", PluginExample.withJar(appJars, pluginJar)));
-            Map<String, Object> pluginCluster = PluginExample.withJar(pluginJar, () -> {
+            // One class loader for both runs: the driver's problem cache keeps the instance it built.
+            List<Map<String, Object>> pluginRuns = PluginExample.withJar(pluginJar, () -> {
+                Map<String, Object> onCluster;
                 try (JavaSparkContext sc = new JavaSparkContext(pluginConf)) {
-                    return new RoundLoop(sc, plugin, new RunFolder(tmp.resolve("plugin-cluster").toString(), sc.hadoopConfiguration()),
+                    onCluster = new RoundLoop(sc, plugin, new RunFolder(tmp.resolve("plugin-cluster").toString(), sc.hadoopConfiguration()),
                             RoundListener.NONE).run(false, -1);
                 }
+                return List.of(onCluster, LocalRunTest.run("local[2]", tmp.resolve("plugin-local").toString(), plugin, false, false, -1));
             });
-            Map<String, Object> pluginLocal = PluginExample.withJar(pluginJar, () -> LocalRunTest.run("local[2]",
-                    tmp.resolve("plugin-local").toString(), plugin, false, false, -1));
+            Map<String, Object> pluginCluster = pluginRuns.get(0);
+            Map<String, Object> pluginLocal = pluginRuns.get(1);
             assertEquals("sparse-regression", pluginCluster.get("problem"));
             assertEquals(pluginLocal.get("lambdaSha256"), pluginCluster.get("lambdaSha256"), "the plugin on the cluster vs local mode");
 
