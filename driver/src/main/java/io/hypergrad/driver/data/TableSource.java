@@ -36,6 +36,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
@@ -235,8 +236,7 @@ public final class TableSource {
             throw new DatasetException(spec.source() + ": the label '" + spec.label() + "' is " + labelType.simpleString()
                     + "; a regression label must be numeric (or use a classification loss)");
         }
-        if (spec.classification() && !labelType.getClass().getName().startsWith("org.apache.spark.sql.types.")
-                || labelType.typeName().matches("array|struct|map|binary")) {
+        if (spec.classification() && !(labelType instanceof NumericType || labelType instanceof StringType || labelType instanceof BooleanType)) {
             throw new DatasetException(spec.source() + ": the label '" + spec.label() + "' is " + labelType.simpleString()
                     + "; a class label must be a number, a string or a boolean");
         }
