@@ -108,7 +108,7 @@ public final class RowFeatures implements Serializable {
     public void copy(Row row, double[] dst, int offset) {
         int bad = tryCopy(row, dst, offset);
         if (bad >= 0) {
-            throw new DatasetException("feature column '" + columns.get(bad).name() + "' has a null, NaN or infinite value in row " + row);
+            throw new DatasetException("feature column '" + columns.get(bad).name() + "' has a null, NaN or infinite value; drop or impute such rows before scoring");
         }
     }
 

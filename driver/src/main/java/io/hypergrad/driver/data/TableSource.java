@@ -12,8 +12,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +36,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
@@ -235,8 +236,7 @@ public final class TableSource {
             throw new DatasetException(spec.source() + ": the label '" + spec.label() + "' is " + labelType.simpleString()
                     + "; a regression label must be numeric (or use a classification loss)");
         }
-        if (spec.classification() && !labelType.getClass().getName().startsWith("org.apache.spark.sql.types.")
-                || labelType.typeName().matches("array|struct|map|binary")) {
+        if (spec.classification() && !(labelType instanceof NumericType || labelType instanceof StringType || labelType instanceof BooleanType)) {
             throw new DatasetException(spec.source() + ": the label '" + spec.label() + "' is " + labelType.simpleString()
                     + "; a class label must be a number, a string or a boolean");
         }
@@ -440,12 +440,12 @@ public final class TableSource {
                     floats.putFloat((float) x);
                 }
                 if (classification) {
-                    restOut.writeUTF(label.toString());
+                    text(restOut, label.toString());
                 } else {
                     restOut.writeDouble(((Number) label).doubleValue());
                 }
-                restOut.writeUTF(r.isNullAt(3) ? "" : r.getString(3));
-                restOut.writeUTF(r.isNullAt(4) ? "" : r.getString(4));
+                text(restOut, r.isNullAt(3) ? "" : r.getString(3));
+                text(restOut, r.isNullAt(4) ? "" : r.getString(4));
                 n++;
             }
             if (file != null) {
@@ -459,9 +459,16 @@ public final class TableSource {
             return List.of(block.toByteArray()).iterator();
         }
 
+        /** Length-prefixed UTF-8 (writeUTF's modified UTF-8 would need its own decoder, and stops at 64 KiB). */
+        private static void text(DataOutputStream out, String s) throws IOException {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            out.writeInt(b.length);
+            out.write(b);
+        }
+
         private static void segment(DataOutputStream out, String file, long start, int n, ByteBuffer floats, ByteArrayOutputStream rest) throws IOException {
             out.writeBoolean(true);
-            out.writeUTF(file);
+            text(out, file);
             out.writeLong(start);
             out.writeInt(n);
             out.writeInt(floats.position());
@@ -541,11 +548,9 @@ public final class TableSource {
         }
 
         private static String utf(ByteBuffer b) {
-            int n = b.getShort() & 0xFFFF;
-            byte[] s = new byte[n];
+            byte[] s = new byte[b.getInt()];
             b.get(s);
-            // writeUTF's modified UTF-8 equals UTF-8 for text without NUL or supplementary characters
-            return new String(s, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(s, StandardCharsets.UTF_8);
         }
 
         void checkNulls(TableSpec spec, Plan plan, List<FeatureColumn> columns) {

@@ -23,7 +23,6 @@ import io.hypergrad.driver.spark.SparkSetup;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -371,6 +370,57 @@ class TableSourceTest {
                 assertArrayEquals(raw(numbers, r), raw(t, r), 1e-4);
             }
         }
+    }
+
+    @Test
+    void jsonOrcAndLibsvmGiveTheSameRows(@TempDir Path tmp) throws IOException {
+        org.apache.spark.sql.Dataset<Row> df = spark.read().parquet(cancerParquet);
+        String json = tmp.resolve("cancer.json").toString();
+        String orc = tmp.resolve("cancer.orc").toString();
+        df.write().json(json);
+        df.write().orc(orc);
+        // Spark infers a JSON schema with the fields sorted by name (f0, f1, f10…): name the order
+        String[] ordered = new String[30];
+        Arrays.setAll(ordered, k -> "f" + k);
+        for (String[] src : new String[][] {{"json", json}, {"orc", orc}}) {
+            Table t = TableSource.read(spark, features(spec(src[0], src[1], "diagnosis", true), ordered));
+            assertEquals(List.of("benign", "malignant"), t.classes(), src[0]);
+            assertSourceRows(cancer, t);
+        }
+        // libsvm: "label index:value…" with 1-based indices; the label is sklearn's 0 (malignant) / 1 (benign)
+        StringBuilder sb = new StringBuilder();
+        double[] v = new double[30];
+        for (int r = 0; r < cancer.size(); r++) {
+            cancer.copyExample(r, v, 0);
+            sb.append(cancer.labels()[r]);
+            for (int k = 0; k < 30; k++) {
+                sb.append(' ').append(k + 1).append(':').append((float) v[k]);
+            }
+            sb.append('\n');
+        }
+        Path svm = tmp.resolve("cancer.svm");
+        Files.writeString(svm, sb);
+        Table t = TableSource.read(spark, spec("libsvm", svm.toString(), "label", true));
+        assertEquals(List.of("0.0", "1.0"), t.classes(), "numeric classes, sorted as numbers");
+        assertEquals("features[29]", t.featureNames().get(29), "the one vector column, chosen when no number column is left");
+        assertArrayEquals(cancer.labels(), t.labels());
+        assertSourceRows(cancer, t);
+    }
+
+    @Test
+    void aCatalogTableIsReadByName() {
+        spark.read().parquet(cancerParquet).createOrReplaceTempView("cancer_files");
+        org.apache.spark.sql.Dataset<Row> files = spark.table("cancer_files");
+        // not backed by files: rows keep the order of the (local) partitions
+        spark.createDataFrame(files.collectAsList(), files.schema()).createOrReplaceTempView("cancer_memory");
+        for (String name : List.of("cancer_files", "cancer_memory")) {
+            TableSpec s = new TableSpec("table", null, name, Map.of(), "diagnosis", List.of(), null, null, 0.2, 0.2, null, true, "fail", true, 0, 1L << 30);
+            Table t = TableSource.read(spark, s);
+            assertSourceRows(cancer, t);
+            assertEquals("(a catalog table: identified by name only)", t.provenance().get("files"));
+        }
+        TableSpec missing = new TableSpec("table", null, "no_such_table", Map.of(), "diagnosis", List.of(), null, null, 0.2, 0.2, null, true, "fail", true, 0, 1L << 30);
+        assertContains(refused(missing), "table no_such_table: cannot read the table data: ", "no_such_table");
     }
 
     @Test
