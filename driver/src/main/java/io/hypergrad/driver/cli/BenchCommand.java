@@ -10,9 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bench NAME}: benchmarks that print figures (engine, spark, memory). */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures: engine, spark, memory, faults.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures: engine, spark, memory, table, faults.")
 class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "NAME", description = "engine, spark, memory or faults")
+    @Parameters(index = "0", paramLabel = "NAME", description = "engine, spark, memory, table (read and cache 1 M rows × 100 features) or faults")
     String name;
 
     @Option(names = "--vs-pytorch", description = "engine: also time the PyTorch 1.13 peer (Debian python3-torch) and print ratios")
@@ -50,6 +50,7 @@ class BenchCommand implements Callable<Integer> {
                 SparkBench.run(r.resolve(), rounds, System.out);
             }
             case "memory" -> io.hypergrad.driver.bench.MemoryBench.run(System.out);
+            case "table" -> io.hypergrad.driver.bench.TableBench.run(System.out);
             case "faults" -> {
                 if (injections < 1) {
                     throw new io.hypergrad.common.config.ConfigException("--injections " + injections + ": must be at least 1");
@@ -64,7 +65,7 @@ class BenchCommand implements Callable<Integer> {
                     return ExitCode.FAILED;
                 }
             }
-            default -> throw new IllegalArgumentException("unknown benchmark '" + name + "'; known: engine, spark, memory, faults");
+            default -> throw new IllegalArgumentException("unknown benchmark '" + name + "'; known: engine, spark, memory, table, faults");
         }
         return ExitCode.OK;
     }
