@@ -69,7 +69,7 @@ public record TableSpec(String format, String path, String table, Map<String, St
         }
         if (!(validationFraction >= 0 && validationFraction < 1) || !(testFraction >= 0 && testFraction < 1)
                 || validationFraction + testFraction >= 1) {
-            throw new ConfigException("hypergrad.data.validationFraction = " + validationFraction + ", hypergrad.data.testFraction = "
+            throw new ConfigException("hypergrad.data.split.validation = " + validationFraction + ", hypergrad.data.split.test = "
                     + testFraction + ": each must be in [0, 1) and their sum below 1 (the rest is training data)");
         }
         nulls = nulls == null ? "fail" : nulls.trim().toLowerCase(java.util.Locale.ROOT);
@@ -77,7 +77,7 @@ public record TableSpec(String format, String path, String table, Map<String, St
             throw new ConfigException("hypergrad.data.nulls = '" + nulls + "': expected fail or drop");
         }
         if (maxBytes < 1) {
-            throw new ConfigException("hypergrad.data.maxBytes = " + maxBytes + ": must be positive");
+            throw new ConfigException("hypergrad.data.maxMegabytes: the budget must be positive, got " + maxBytes + " bytes");
         }
         for (String c : new String[] {group, splitColumn}) {
             if (c != null && (c.equals(label) || features.contains(c))) {

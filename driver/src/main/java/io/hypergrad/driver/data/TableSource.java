@@ -78,17 +78,19 @@ public final class TableSource {
     public static Table read(SparkSession spark, TableSpec spec) {
         Map<String, String> provenance = provenance(spark, spec);
         Dataset<Row> df = load(spark, spec);
-        Plan plan = plan(df, spec);
+        // Counted before the columns are judged: an empty CSV's columns all infer as strings, and "no rows"
+        // is the cause a user needs to hear, not "no numeric feature column".
         long rows = guard(spec, () -> df.count());
         if (rows == 0) {
             throw new DatasetException(spec.source() + ": the table has no rows");
         }
+        Plan plan = plan(df, spec);
         List<FeatureColumn> columns = widths(df, spec, plan);
         int f = columns.stream().mapToInt(FeatureColumn::width).sum();
         long need = Table.bytes(rows, f, spec.groupMode(), !spec.classification());
         if (need > spec.maxBytes()) {
             throw new DatasetException(spec.source() + ": the table needs " + mib(need) + " in each executor (" + rows + " rows × " + f
-                    + " features) but hypergrad.data.maxBytes = " + mib(spec.maxBytes()) + "; raise it (and the executors' memory) or select fewer rows or columns");
+                    + " features) but hypergrad.data.maxMegabytes = " + mib(spec.maxBytes()) + "; raise it (and the executors' memory) or select fewer rows or columns");
         }
         Collected c = collect(df, spec, plan, columns);
         c.checkNulls(spec, plan, columns);
@@ -244,7 +246,7 @@ public final class TableSource {
             require(spec, names, spec.group(), "hypergrad.data.group", listed);
         }
         if (spec.splitColumn() != null) {
-            require(spec, names, spec.splitColumn(), "hypergrad.data.splitColumn", listed);
+            require(spec, names, spec.splitColumn(), "hypergrad.data.split.column", listed);
             if (!(schema.apply(spec.splitColumn()).dataType() instanceof StringType)) {
                 throw new DatasetException(spec.source() + ": the split column '" + spec.splitColumn() + "' is "
                         + schema.apply(spec.splitColumn()).dataType().simpleString() + "; it must hold the strings train, validation (or val) and test");

@@ -22,7 +22,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * Writes {@code report.html} for a run folder, with plots drawn by XChart into PNGs under
  * {@code report/}: losses and accuracies over rounds (with meta-validation points), the hypergradient
  * norm on a log scale, λ's norm, θ, λ's entries when λ is small, and the Koopman eigenvalues on the unit
- * circle for glocal runs. Everything is read from {@code metrics.jsonl}, {@code summary.json} and
+ * circle for glocal runs; for a table run, its final test (each metric for the initial and the tuned λ, a
+ * classifier's confusion matrix, a regression's predicted-against-true values). Everything is read from {@code metrics.jsonl}, {@code summary.json} and
  * {@code config.conf}; the page needs no JavaScript.
  */
 public final class ReportWriter {
@@ -60,6 +61,10 @@ public final class ReportWriter {
             }
             if (rows.stream().anyMatch(r -> r.has("koopman"))) {
                 figure(folder, figures, "koopman.png", "Koopman eigenvalues (last round) and the unit circle", koopman(rows));
+            }
+            if (summary != null && summary.path("test").path("plot").has("trueVsPredicted")) {
+                figure(folder, figures, "test-predictions.png", "Final test: predicted against true values (tuned λ)",
+                        trueVsPredicted(summary.path("test").path("plot").path("trueVsPredicted")));
             }
             String html = page(summary, config, rows, figures);
             folder.writeText("report.html", html);
@@ -164,6 +169,66 @@ public final class ReportWriter {
         return c;
     }
 
+    /** A regression's test predictions against the true values, with the line of perfect prediction. */
+    static XYChart trueVsPredicted(JsonNode pairs) {
+        XYChart c = chart("true value", "predicted value");
+        List<Double> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (JsonNode p : pairs) {
+            xs.add(p.get(0).asDouble());
+            ys.add(p.get(1).asDouble());
+            lo = Math.min(lo, Math.min(p.get(0).asDouble(), p.get(1).asDouble()));
+            hi = Math.max(hi, Math.max(p.get(0).asDouble(), p.get(1).asDouble()));
+        }
+        if (xs.isEmpty()) {
+            return null;
+        }
+        XYSeries diagonal = c.addSeries("perfect prediction", List.of(lo, hi), List.of(lo, hi));
+        diagonal.setMarker(SeriesMarkers.NONE);
+        XYSeries points = c.addSeries("test rows", xs, ys);
+        points.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        points.setMarker(SeriesMarkers.CIRCLE);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        return c;
+    }
+
+    /** The final test of a table run: each metric for the initial and the tuned λ, and a classifier's confusion matrix. */
+    private static void finalTest(StringBuilder h, JsonNode t) {
+        h.append(String.format(Locale.ROOT, "<h2>Final test (%d rows)</h2><table><tr><th>metric</th><th>initial λ</th><th>tuned λ</th></tr>",
+                t.path("rows").asInt()));
+        var names = t.path("tuned").fieldNames();
+        while (names.hasNext()) {
+            String k = names.next();
+            h.append("<tr><td>").append(esc(k)).append("</td><td>").append(number(t.path("initial").path(k))).append("</td><td>")
+                    .append(number(t.path("tuned").path(k))).append("</td></tr>");
+        }
+        h.append("</table>");
+        JsonNode m = t.path("plot").path("confusion");
+        if (m.isArray()) {
+            JsonNode classes = t.path("plot").path("classes");
+            h.append("<p>Confusion matrix of the tuned network (rows: true class, columns: predicted class)</p>"
+                    + "<table><tr><th></th>");
+            for (JsonNode c : classes) {
+                h.append("<th>").append(esc(c.asText())).append("</th>");
+            }
+            h.append("</tr>");
+            for (int i = 0; i < m.size(); i++) {
+                h.append("<tr><th>").append(esc(classes.path(i).asText())).append("</th>");
+                for (int j = 0; j < m.get(i).size(); j++) {
+                    h.append(i == j ? "<td><b>" : "<td>").append(m.get(i).get(j).asLong()).append(i == j ? "</b></td>" : "</td>");
+                }
+                h.append("</tr>");
+            }
+            h.append("</table>");
+        }
+    }
+
+    private static String number(JsonNode v) {
+        return v.isNumber() ? String.format(Locale.ROOT, "%.4f", v.asDouble()) : "—";
+    }
+
     private static String page(JsonNode s, String config, List<JsonNode> rows, List<String[]> figures) {
         StringBuilder h = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>hypergrad run report</title>"
                 + "<style>body{font-family:sans-serif;max-width:900px;margin:2em auto;color:#222}table{border-collapse:collapse}"
@@ -189,6 +254,9 @@ public final class ReportWriter {
                 }
             }
             h.append("<tr><td>λ fingerprint (SHA-256)</td><td><code>").append(esc(s.path("lambdaSha256").asText())).append("</code></td></tr></table>");
+            if (s.path("test").isObject()) {
+                finalTest(h, s.path("test"));
+            }
         } else {
             h.append("<p>The run has not finished: " + rows.size() + " rounds so far.</p>");
         }

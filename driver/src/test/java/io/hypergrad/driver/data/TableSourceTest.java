@@ -586,7 +586,7 @@ class TableSourceTest {
     void aTableOverTheBudgetIsRefusedBeforeItIsCollected() {
         TableSpec s = spec("parquet", cancerParquet, "diagnosis", true);
         assertContains(refused(with(s, List.of(), null, null, 0.2, 0.2, null, "fail", 0, 10_000)),
-                "the table needs 0.1 MiB in each executor (569 rows × 30 features) but hypergrad.data.maxBytes = 0.0 MiB");
+                "the table needs 0.1 MiB in each executor (569 rows × 30 features) but hypergrad.data.maxMegabytes = 0.0 MiB");
     }
 
     @Test

@@ -84,6 +84,31 @@ class ReportWriterTest {
     }
 
     @Test
+    void aTableRunsFinalTestIsReportedWithItsPlot(@TempDir Path dir) throws Exception {
+        RunFolder f = syntheticRun(dir);
+        StringBuilder pairs = new StringBuilder();
+        for (int i = 0; i < 50; i++) {
+            pairs.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "[%d,%.1f]", 50 + 5 * i, 60 + 4.5 * i + (i % 7) * 3));
+        }
+        f.writeText("summary.json", "{\"problem\":\"table\",\"rounds\":30,\"lambdaSha256\":\"abc\",\"test\":{\"rows\":67,\"tasks\":1,"
+                + "\"initial\":{\"rmse\":71.5,\"mae\":60.1,\"r2\":0.12},\"tuned\":{\"rmse\":55.25,\"mae\":44.0,\"r2\":0.47},"
+                + "\"plot\":{\"trueVsPredicted\":[" + pairs + "]}}}\n");
+        ReportWriter.write(f);
+        String html = Files.readString(dir.resolve("report.html"));
+        assertTrue(html.contains("<td>rmse</td><td>71.5000</td><td>55.2500</td>"), "the initial and tuned λ's metrics side by side");
+        assertTrue(images(html).contains("report/test-predictions.png"), images(html).toString());
+        BufferedImage img = ImageIO.read(dir.resolve("report/test-predictions.png").toFile());
+        assertTrue(spread(img) > 5, "the predicted-against-true plot is blank");
+
+        f.writeText("summary.json", "{\"problem\":\"table\",\"rounds\":30,\"lambdaSha256\":\"abc\",\"test\":{\"rows\":4,\"tasks\":1,"
+                + "\"initial\":{\"accuracy\":0.5},\"tuned\":{\"accuracy\":0.75},"
+                + "\"plot\":{\"classes\":[\"benign\",\"malignant\"],\"confusion\":[[2,0],[1,1]]}}}\n");
+        ReportWriter.write(f);
+        html = Files.readString(dir.resolve("report.html"));
+        assertTrue(html.contains("<tr><th>malignant</th><td>1</td><td><b>1</b></td></tr>"), "the confusion matrix, true class by row");
+    }
+
+    @Test
     void theReportRendersInHeadlessChromium(@TempDir Path dir) throws Exception {
         String chromium = System.getenv().getOrDefault("CHROMIUM", "chromium");
         assumeTrue(new ProcessBuilder("which", chromium).start().waitFor() == 0,
