@@ -45,6 +45,21 @@ class InitCommandTest {
         JsonNode summary = new ObjectMapper().readTree(Files.readString(run.resolve("summary.json")));
         assertTrue(summary.at("/test/tuned/accuracy").asDouble() > 0.9, "a working starter network: " + summary.at("/test"));
 
+        // The tuned classifier scores the table: the label's own values as predictions, a probability per class.
+        Path scored = tmp.resolve("scored");
+        code = Main.execute(new PrintStream(new ByteArrayOutputStream()), new PrintStream(runErr, true, StandardCharsets.UTF_8),
+                "predict", run.toString(), "--input", csv.toString(), "--output", scored.toString());
+        assertEquals(0, code, runErr.toString(StandardCharsets.UTF_8));
+        try (org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().master("local[1]")
+                .config("spark.ui.enabled", "false").getOrCreate()) {
+            var p = spark.read().parquet(scored.toString());
+            assertEquals(569, p.count());
+            assertEquals(0, p.where("prediction NOT IN ('benign', 'malignant') OR size(probability) != 2 "
+                    + "OR abs(probability[0] + probability[1] - 1) > 1e-12").count(), "a class and two probabilities summing to 1 per row");
+            double agree = p.where("prediction = diagnosis").count() / 569.0;
+            assertTrue(agree > 0.9, "predictions agree with the labels on " + agree + " of the rows");
+        }
+
         // An existing --out is not overwritten; a label that is not a column names the columns there are.
         ByteArrayOutputStream again = new ByteArrayOutputStream();
         assertEquals(2, Main.execute(new PrintStream(new ByteArrayOutputStream()), new PrintStream(again, true, StandardCharsets.UTF_8),

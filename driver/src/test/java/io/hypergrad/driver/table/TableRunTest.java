@@ -95,6 +95,26 @@ class TableRunTest {
         assertEquals(one.get("lambdaSha256"), resumed.get("lambdaSha256"), "stopped after 3 rounds and resumed");
     }
 
+    /**
+     * The online setting: one training run of T = 40 steps continues across rounds in windows of 10 (λ
+     * tuned between windows; a new run starts when one ends), with the same λ on one or two executor
+     * threads and after a resume in the middle of a run.
+     */
+    @Test
+    void oneLongTrainingTunedWindowByWindow(@TempDir Path tmp) throws Exception {
+        RunConfig c = RunConfig.parse(breastCancerConfig(RealTables.breastCancer(tmp)))
+                .with("hypergrad.inner.window", "10").with("hypergrad.metaBatch", "1").with("hypergrad.rounds", "6");
+        Map<String, Object> one = run("local[1]", tmp.resolve("a").toString(), c, false, -1);
+        Map<String, Object> two = run("local[2]", tmp.resolve("b").toString(), c, false, -1);
+        String d = tmp.resolve("d").toString();
+        run("local[2]", d, c, false, 2);
+        Map<String, Object> resumed = run("local[2]", d, c, true, -1);
+        assertEquals(6, one.get("rounds"));
+        assertEquals(1, ((Number) one.get("episodes")).intValue(), "6 windows of 10 steps: one run of 40 ended, the next is half-way");
+        assertEquals(one.get("lambdaSha256"), two.get("lambdaSha256"), "local[1] vs local[2]");
+        assertEquals(one.get("lambdaSha256"), resumed.get("lambdaSha256"), "resumed in the middle of a training run");
+    }
+
     @Test
     void resumeOverChangedDataIsRefusedNamingTheChange(@TempDir Path tmp) throws Exception {
         Path csv = RealTables.breastCancer(tmp.resolve("src"));
