@@ -42,10 +42,8 @@ public final class TableBench {
     /** Runs the benchmark on {@code local[2]} and prints the figures. */
     public static void run(PrintStream out) throws IOException {
         Path dir = Files.createTempDirectory("hypergrad-table-bench");
-        // Spark SQL's own jobs need Kryo without required registration (see TableSourceTest)
         SparkConf conf = SparkSetup.configure(new SparkConf().setMaster("local[2]").setAppName("bench-table")
-                .set("spark.ui.enabled", "false").set("spark.kryo.registrationRequired", "false")
-                .set("spark.driver.maxResultSize", "2g"));
+                .set("spark.ui.enabled", "false").set("spark.driver.maxResultSize", "2g"));
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         try {
             String data = dir.resolve("data.parquet").toString();

@@ -65,11 +65,10 @@ class TableSourceTest {
     static void start() throws IOException {
         assumeTrue(new File(DATA, "sklearn/breast_cancer.csv").isFile() && new File(DATA, "sklearn/diabetes_data_raw.csv.gz").isFile(),
                 "SKIPPED: no sklearn datasets in " + DATA + " — fetch them with: deploy/bin/hypergrad fetch-data");
-        // the project's settings, but Kryo without required registration: Spark SQL's own jobs (CSV schema
-        // inference clones a DataType[] through the serializer) fail under registrationRequired
+        // The project's own settings, registration-required Kryo included: every format's reads must pass
+        // through HypergradKryoRegistrator's Spark SQL classes.
         spark = SparkSession.builder().config(SparkSetup.configure(new SparkConf().setMaster("local[2]").setAppName("table-test")
-                .set("spark.ui.enabled", "false").set("spark.sql.shuffle.partitions", "2")
-                .set("spark.kryo.registrationRequired", "false"))).getOrCreate();
+                .set("spark.ui.enabled", "false").set("spark.sql.shuffle.partitions", "2"))).getOrCreate();
         cancer = SklearnReader.readWithHeader(DATA + "/sklearn/breast_cancer.csv");
         cancerCsv = writeCsv(cancer, "cancer.csv", r -> cancer.classNames().get(cancer.labels()[r]), "diagnosis");
         cancerParquet = dir.resolve("cancer.parquet").toString();
