@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 /** {@code bench NAME}: benchmarks that print figures (engine, spark, memory). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures: engine, spark, memory, table, faults.")
 class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "NAME", description = "engine, spark, memory, table (read and cache 1 M rows × 100 features) or faults")
+    @Parameters(index = "0", paramLabel = "NAME", description = "engine, spark, memory, table (read and cache 1 M rows × 100 features; a table round against a built-in one) or faults")
     String name;
 
     @Option(names = "--vs-pytorch", description = "engine: also time the PyTorch 1.13 peer (Debian python3-torch) and print ratios")
@@ -50,7 +50,10 @@ class BenchCommand implements Callable<Integer> {
                 SparkBench.run(r.resolve(), rounds, System.out);
             }
             case "memory" -> io.hypergrad.driver.bench.MemoryBench.run(System.out);
-            case "table" -> io.hypergrad.driver.bench.TableBench.run(System.out);
+            case "table" -> {
+                io.hypergrad.driver.bench.TableBench.run(System.out);
+                io.hypergrad.driver.bench.TableOverheadBench.run(System.out);
+            }
             case "faults" -> {
                 if (injections < 1) {
                     throw new io.hypergrad.common.config.ConfigException("--injections " + injections + ": must be at least 1");
