@@ -84,9 +84,11 @@ public final class RunConfig implements Serializable {
     public static final Key<Integer> KOOPMAN_HORIZON = Key.intKey("hypergrad.koopman.horizon", -1, -1, 100_000_000,
             "remaining horizon R the Koopman aggregator extrapolates to; -1 = the continuing episode's own, "
                     + "R = inner.steps - (step at the end of the window), 0 = none (the estimate is the last local one)");
-    public static final Key<Boolean> KOOPMAN_POOL = Key.boolKey("hypergrad.koopman.pool", true,
+    public static final Key<Boolean> KOOPMAN_POOL = Key.boolKey("hypergrad.koopman.pool", false,
             "fit the Koopman model to the snapshot pairs of every task's window (pooled; never across a window "
-                    + "boundary) rather than to the mean trajectory only; the estimate is read out at the mean");
+                    + "boundary) instead of the mean trajectory; read out at the mean. Off by default: with windows "
+                    + "that differ only by noise, averaging first is better (pooled least squares keeps each task's "
+                    + "noise in its regressors)");
     public static final Key<String> DATA_DIR = Key.stringKey("hypergrad.data.dir", "",
             "dataset folder (any Hadoop path); empty = $HYPERGRAD_DATA or ~/.cache/hypergrad/data");
     public static final Key<Integer> MODEL_WIDTH = Key.intKey("hypergrad.model.width", 40, 1, 100_000,

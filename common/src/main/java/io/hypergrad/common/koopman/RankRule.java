@@ -16,7 +16,7 @@ import java.util.Arrays;
  *       instead (see {@link KoopmanEstimator}).</li>
  *   <li>⌊pairs/3⌋: the affine fit has r + 1 unknowns per row; at least three snapshot pairs per kept
  *       dimension leave the fit overdetermined, so a hold-out can test it. For one window of K steps
- *       without delays, pairs = K − 1: the brief's ⌊(K − 1)/3⌋.</li>
+ *       without delays, pairs = K − 1: the brief's ⌊(K − 1)/3⌋. Pooled windows share the cap of one window.</li>
  * </ul>
  */
 public final class RankRule {
@@ -32,7 +32,7 @@ public final class RankRule {
      * @param s             singular values of a rows × cols matrix, descending (min(rows, cols) of them)
      * @param rows          rows of the decomposed matrix
      * @param cols          columns of the decomposed matrix
-     * @param pairs         snapshot pairs the affine fit will see
+     * @param pairs         snapshot pairs of one window (pooled windows share the cap of one)
      * @param hardThreshold whether to apply the Gavish–Donoho threshold
      * @return r in [0, s.length]; 0 when s is empty, all zero or not finite, or pairs &lt; 3
      */

@@ -16,9 +16,11 @@ import java.util.Map;
  * The glocal aggregator on the driver: the Koopman estimate of the hypergradient at the end of the
  * continuing episode, from the round's window of local hypergradients (design §4.1).
  *
- * <p>Noise handling: the fit sees the snapshot pairs of every task's window, pooled (never a pair across
- * two windows; {@code hypergrad.koopman.pool}), or else the round's mean trajectory; either way the
- * estimate is read out at the mean, which has about 1/√n of one task's mini-batch noise. The validation
+ * <p>Noise handling: the fit sees the round's mean trajectory, which has about 1/√n of one task's
+ * mini-batch noise, or — with {@code hypergrad.koopman.pool} — the snapshot pairs of every task's window
+ * pooled (never a pair across two windows), read out at the mean. Averaging is the default: on windows
+ * that differ only by noise, pooled least squares keeps each task's full noise in its regressors and is
+ * biased towards A = 0 (see the koopman package's NoisyGlocalTest). The validation
  * batch of every local hypergradient is the task's fixed validation set, the same at every step.
  *
  * <p>Horizon: R = T − t_K, T the episode's inner steps and t_K its step at the end of the window,
