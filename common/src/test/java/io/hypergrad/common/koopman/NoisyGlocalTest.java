@@ -82,7 +82,7 @@ class NoisyGlocalTest {
         // (errors in variables) however many pairs there are — measured skill 2.09 (1.34 with 16) — so
         // pooling is not the default (hypergrad.koopman.pool = false). It is kept for tasks whose windows
         // differ in more than noise. "Beats": error below half of the mean h_K's (measured 0.21 of it).
-        int tasks = 64;
+        int taskCount = 64;
         long seed = 1;
         double[][] all = exactRun(seed);
         double[] exact = all[TOTAL - 1];
@@ -90,7 +90,7 @@ class NoisyGlocalTest {
         KoopmanResult single = koopman.estimate(Trajectory.of(ReweightedRidge.noisy(clean, 0.1, 100)), TOTAL - WINDOW);
         assertTrue(single.fallback(), single::toString);
         List<Trajectory> tasks = new ArrayList<>();
-        for (int task = 0; task < tasks; task++) {
+        for (int task = 0; task < taskCount; task++) {
             tasks.add(Trajectory.of(ReweightedRidge.noisy(clean, 0.1, 100 + task)));
         }
         Trajectory mean = KoopmanEstimator.mean(tasks);
@@ -98,11 +98,11 @@ class NoisyGlocalTest {
         KoopmanResult pooled = koopman.estimate(tasks, TOTAL - WINDOW);
         double raw = Mat.relErr(mean.last(), exact);
         double err = Mat.relErr(averaged.estimate(), exact);
-        System.out.printf(Locale.ROOT, tasks + " tasks: mean h_K %.3g off, averaged estimate %.3g off, %s%n  pooled: %s%n", raw,
+        System.out.printf(Locale.ROOT, taskCount + " tasks: mean h_K %.3g off, averaged estimate %.3g off, %s%n  pooled: %s%n", raw,
                 err, averaged, pooled);
         assertTrue(averaged.accepted(), averaged::toString);
         assertTrue(err < 0.5 * raw, "averaged estimate " + err + " vs mean h_K " + raw);
-        assertEquals(tasks, pooled.windows());
+        assertEquals(taskCount, pooled.windows());
         assertTrue(pooled.fallback(), pooled::toString);
         assertArrayEquals(mean.last(), pooled.estimate(), 1e-15 * Mat.norm(mean.last()));
     }
