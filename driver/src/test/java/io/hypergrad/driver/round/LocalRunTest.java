@@ -118,7 +118,6 @@ class LocalRunTest {
             assertEquals(!line.contains("\"reason\":\"NONE\""), line.contains("\"detail\":"), line);
         }
     }
-    }
 
     @Test
     void hyperDistillRefitsThetaOnTheClusterAndStaysDeterministic(@TempDir Path tmp) {
