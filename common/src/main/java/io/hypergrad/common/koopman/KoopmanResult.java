@@ -42,11 +42,21 @@ public record KoopmanResult(double[] estimate, FallbackReason reason, String det
         return reason == FallbackReason.NONE;
     }
 
+    /** True if the fit has a slow mode (1 − 1/K ≤ |μ| &lt; 1), i.e. the two variants differed. */
+    private boolean hasSlowMode() {
+        for (int j = 0; j < spectrum.size(); j++) {
+            if (spectrum.modeClass(j) == Spectrum.ModeClass.SLOW) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "KoopmanResult[%s, R=%d, windows=%d, d=%d, rank=%d/%d, skill=%.3g, "
                         + "agreement=%.3g, correction=%.3g%s%s]", reason, horizon, windows, delays, compressedRank, rank,
-                skill, agreement, correction, accepted() ? (slowModesExtrapolated ? ", slow modes extrapolated"
+                skill, agreement, correction, accepted() && hasSlowMode() ? (slowModesExtrapolated ? ", slow modes extrapolated"
                         : ", slow modes frozen") : "", detail.isEmpty() ? "" : ": " + detail);
     }
 }
