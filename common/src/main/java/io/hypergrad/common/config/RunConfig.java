@@ -80,16 +80,15 @@ public final class RunConfig implements Serializable {
     public static final Key<Integer> CHECKPOINT_EVERY = Key.intKey("hypergrad.checkpoint.every", 1, 1, 10_000_000,
             "write a checkpoint every this many rounds");
     public static final Key<Integer> KOOPMAN_DELAYS = Key.intKey("hypergrad.koopman.delays", 0, 0, 10_000,
-            "Hankel delays of the Koopman aggregator; 0 = chosen from the window (about square Hankel matrix)");
-    public static final Key<Double> KOOPMAN_ENERGY = Key.doubleKey("hypergrad.koopman.energy", 0.0, 0, 1,
-            "SVD truncation: relative energy left out (0 keeps every singular value above the floor; "
-                    + "noisy local hypergradients need more)");
-    public static final Key<Double> KOOPMAN_FLOOR = Key.doubleKey("hypergrad.koopman.singularFloor", 1e-12, 0, 0.999,
-            "SVD truncation: drop singular values below this fraction of the largest");
-    public static final Key<Double> KOOPMAN_TOLERANCE = Key.doubleKey("hypergrad.koopman.tolerance", 1e-3, 0, 1,
-            "an eigenvalue counts as 1 when |μ − 1| ≤ this");
-    public static final Key<Integer> KOOPMAN_HORIZON = Key.intKey("hypergrad.koopman.horizon", 0, 0, 100_000_000,
-            "extrapolate to this many steps ahead; 0 = the limit");
+            "Hankel delays of the Koopman aggregator; 0 = automatic (1 when |λ| >= window/3, else about window/(3|λ|))");
+    public static final Key<Integer> KOOPMAN_HORIZON = Key.intKey("hypergrad.koopman.horizon", -1, -1, 100_000_000,
+            "remaining horizon R the Koopman aggregator extrapolates to; -1 = the continuing episode's own, "
+                    + "R = inner.steps - (step at the end of the window), 0 = none (the estimate is the last local one)");
+    public static final Key<Boolean> KOOPMAN_POOL = Key.boolKey("hypergrad.koopman.pool", false,
+            "fit the Koopman model to the snapshot pairs of every task's window (pooled; never across a window "
+                    + "boundary) instead of the mean trajectory; read out at the mean. Off by default: with windows "
+                    + "that differ only by noise, averaging first is better (pooled least squares keeps each task's "
+                    + "noise in its regressors)");
     public static final Key<String> DATA_DIR = Key.stringKey("hypergrad.data.dir", "",
             "dataset folder (any Hadoop path); empty = $HYPERGRAD_DATA or ~/.cache/hypergrad/data");
     public static final Key<Integer> MODEL_WIDTH = Key.intKey("hypergrad.model.width", 40, 1, 100_000,
@@ -167,7 +166,7 @@ public final class RunConfig implements Serializable {
     public static final List<Key<?>> KEYS = List.of(PROBLEM, SEED, ROUNDS, META_BATCH, PARTITIONS, ESTIMATOR, AGGREGATOR,
             INNER_STEPS, INNER_WINDOW, INNER_LR, INNER_MOMENTUM, INNER_BATCH, OUTER_OPTIMIZER, OUTER_LR, OUTER_MOMENTUM, OUTER_SCHEDULE,
             OUTER_CLIP, REPTILE_STEP, THETA_MODE, THETA_VALUE, THETA_REFIT_EVERY, EVAL_EVERY, EVAL_TASKS, TEST_TASKS,
-            NON_FINITE, DIVERGENCE, CHECKPOINT_EVERY, KOOPMAN_DELAYS, KOOPMAN_ENERGY, KOOPMAN_FLOOR, KOOPMAN_TOLERANCE, KOOPMAN_HORIZON, DATA_DIR,
+            NON_FINITE, DIVERGENCE, CHECKPOINT_EVERY, KOOPMAN_DELAYS, KOOPMAN_HORIZON, KOOPMAN_POOL, DATA_DIR,
             MODEL_WIDTH, MODEL_DEPTH, TASK_SHOTS, TASK_QUERIES, TASK_WAYS, TASK_CORRUPTION, INNER_WEIGHT_DECAY,
             DATA_FORMAT, DATA_PATH, DATA_TABLE, DATA_OPTIONS, DATA_LABEL, DATA_FEATURES, DATA_GROUP, DATA_SHAPE, DATA_VALIDATION, DATA_TEST,
             DATA_SPLIT_COLUMN, DATA_STANDARDIZE, DATA_NULLS, DATA_MAX_MB, DATA_CACHE, MODEL_LAYERS, MODEL_LOSS, HYPER_LR, HYPER_WD,

@@ -23,9 +23,10 @@ public final class FallbackCounter {
         return calls;
     }
 
-    /** Number of recorded results that fell back. */
+    /** Number of recorded results that fell back ({@link FallbackReason#NOT_APPLICABLE} is not one). */
     public synchronized long fallbacks() {
-        return calls - byReason.getOrDefault(FallbackReason.NONE, 0L);
+        return calls - byReason.getOrDefault(FallbackReason.NONE, 0L)
+                - byReason.getOrDefault(FallbackReason.NOT_APPLICABLE, 0L);
     }
 
     /** Number of recorded results with this reason ({@link FallbackReason#NONE}: successes). */

@@ -1,102 +1,62 @@
 package io.hypergrad.common.koopman;
 
+import java.util.Locale;
+
 /**
- * The outcome of one global estimate: the estimate itself, the spectrum it came from, and whether it
- * fell back to the last local hypergradient (and why).
+ * The outcome of one glocal estimate: the estimate, the fit it came from (rank, delays, spectrum with
+ * each mode's fate), the trust test's measurements, and whether it fell back to the last local
+ * hypergradient and why.
+ *
+ * @param estimate      the global hypergradient estimate (length q); h_K on fallback and when not applicable
+ * @param reason        {@link FallbackReason#NONE}, {@link FallbackReason#NOT_APPLICABLE}, or why it fell back
+ * @param detail        a human-readable explanation with numbers; empty when accepted
+ * @param horizon       the remaining horizon R the window was extrapolated to
+ * @param windows       how many windows were pooled in the fit
+ * @param compressedRank rank kept by the first SVD (0 when the fit was not reached)
+ * @param rank          dimension of the fitted state (the number of modes)
+ * @param delays        Hankel delays d
+ * @param spectrum      the modes of the returned fit (empty when the fit was not reached)
+ * @param slowModesExtrapolated whether the returned estimate extrapolates slow modes (false: frozen)
+ * @param skill         hold-out error / persistence error of the variant returned or, on fallback, of
+ *                      the last variant tried (must be ≤ 0.5); NaN when not measured
+ * @param agreement     ‖ĥ_short − ĥ‖ / ‖ĥ − h_K‖ of that variant (must be ≤ 0.5); NaN when not measured
+ * @param correction    ‖ĥ − h_K‖ / ‖h_K‖ of that variant (what the estimate changes); NaN when not measured
  */
-public final class KoopmanResult {
-    private final double[] estimate;
-    private final FallbackReason reason;
-    private final String detail;
-    private final int rank;
-    private final double residual;
-    private final Spectrum spectrum;
-    private final int[] selectedModes;
-    private final int delays;
-    private final double instability;
+public record KoopmanResult(double[] estimate, FallbackReason reason, String detail, long horizon, int windows,
+                            int compressedRank, int rank, int delays, Spectrum spectrum,
+                            boolean slowModesExtrapolated, double skill, double agreement, double correction) {
 
-    KoopmanResult(double[] estimate, FallbackReason reason, String detail, int rank, double residual,
-                  Spectrum spectrum, int[] selectedModes, int delays, double instability) {
-        this.estimate = estimate;
-        this.reason = reason;
-        this.detail = detail;
-        this.rank = rank;
-        this.residual = residual;
-        this.spectrum = spectrum;
-        this.selectedModes = selectedModes;
-        this.delays = delays;
-        this.instability = instability;
-    }
-
-    /** A copy of this result that fell back for the given reason (estimate = the last local one). */
-    KoopmanResult asFallback(double[] last, FallbackReason why, String whyDetail, double measured) {
-        return new KoopmanResult(last, why, whyDetail, rank, residual, spectrum, new int[0], delays, measured);
-    }
-
-    /** A copy of this result with the measured instability recorded. */
-    KoopmanResult withInstability(double measured) {
-        return new KoopmanResult(estimate, reason, detail, rank, residual, spectrum, selectedModes, delays,
-                measured);
-    }
-
-    /** The global hypergradient estimate (length H; a copy). On fallback: the last local one. */
+    /** The estimate (a copy). */
+    @Override
     public double[] estimate() {
         return estimate.clone();
     }
 
-    /** True if the estimate is the last local hypergradient because no mode was trustworthy. */
+    /** True if the estimate is h_K because the extrapolation was not trusted (not when R = 0). */
     public boolean fallback() {
-        return reason != FallbackReason.NONE;
+        return reason.isFallback();
     }
 
-    /** Why the estimator fell back, or {@link FallbackReason#NONE}. */
-    public FallbackReason reason() {
-        return reason;
+    /** True if the estimate is an extrapolation, not h_K. */
+    public boolean accepted() {
+        return reason == FallbackReason.NONE;
     }
 
-    /** A human-readable explanation (numbers included), empty when there was no fallback. */
-    public String detail() {
-        return detail;
-    }
-
-    /** Kept SVD rank (0 if the fit was not reached). */
-    public int rank() {
-        return rank;
-    }
-
-    /** One-step fit residual ‖Y − AX‖_F/‖Y‖_F (NaN if the fit was not reached). */
-    public double residual() {
-        return residual;
-    }
-
-    /** The DMD spectrum (empty if the fit was not reached). */
-    public Spectrum spectrum() {
-        return spectrum;
-    }
-
-    /** Number of delays d used for the Hankel embedding. */
-    public int delays() {
-        return delays;
-    }
-
-    /**
-     * Relative change ‖e' − e‖/‖e‖ of the estimate when the last step of the window is left out
-     * (NaN when not measured: the check is disabled or the fit was not reached).
-     */
-    public double instability() {
-        return instability;
-    }
-
-    /** Indices into {@link #spectrum()} of the modes summed into the estimate (a copy). */
-    public int[] selectedModes() {
-        return selectedModes.clone();
+    /** True if the fit has a slow mode (1 − 1/K ≤ |μ| &lt; 1), i.e. the two variants differed. */
+    private boolean hasSlowMode() {
+        for (int j = 0; j < spectrum.size(); j++) {
+            if (spectrum.modeClass(j) == Spectrum.ModeClass.SLOW) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
     public String toString() {
-        return "KoopmanResult[d=" + delays + ", rank=" + rank + ", residual=" + residual
-                + ", instability=" + instability
-                + (fallback() ? ", FALLBACK " + reason + ": " + detail : "")
-                + ", modes=" + java.util.Arrays.toString(selectedModes) + "]";
+        return String.format(Locale.ROOT, "KoopmanResult[%s, R=%d, windows=%d, d=%d, rank=%d/%d, skill=%.3g, "
+                        + "agreement=%.3g, correction=%.3g%s%s]", reason, horizon, windows, delays, compressedRank, rank,
+                skill, agreement, correction, accepted() && hasSlowMode() ? (slowModesExtrapolated ? ", slow modes extrapolated"
+                        : ", slow modes frozen") : "", detail.isEmpty() ? "" : ": " + detail);
     }
 }

@@ -38,6 +38,42 @@ final class Mat {
             {(d * h - e * g) / det, (b * g - a * h) / det, (a * e - b * d) / det}};
     }
 
+    /** Solves m x = b by Gaussian elimination with partial pivoting (m is not modified). */
+    static double[] solve(double[][] m, double[] b) {
+        int n = b.length;
+        double[][] a = new double[n][];
+        for (int i = 0; i < n; i++) {
+            a[i] = java.util.Arrays.copyOf(m[i], n + 1);
+            a[i][n] = b[i];
+        }
+        for (int col = 0; col < n; col++) {
+            int piv = col;
+            for (int r = col + 1; r < n; r++) {
+                if (Math.abs(a[r][col]) > Math.abs(a[piv][col])) {
+                    piv = r;
+                }
+            }
+            double[] t = a[col];
+            a[col] = a[piv];
+            a[piv] = t;
+            for (int r = col + 1; r < n; r++) {
+                double f = a[r][col] / a[col][col];
+                for (int c = col; c <= n; c++) {
+                    a[r][c] -= f * a[col][c];
+                }
+            }
+        }
+        double[] x = new double[n];
+        for (int r = n - 1; r >= 0; r--) {
+            double v = a[r][n];
+            for (int c = r + 1; c < n; c++) {
+                v -= a[r][c] * x[c];
+            }
+            x[r] = v / a[r][r];
+        }
+        return x;
+    }
+
     static double norm(double[] x) {
         double s = 0;
         for (double v : x) {

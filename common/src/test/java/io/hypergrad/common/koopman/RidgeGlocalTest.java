@@ -1,7 +1,6 @@
 package io.hypergrad.common.koopman;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -10,25 +9,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Specification (design §4.1, glocal): on full-batch GD for ridge regression, λ = (log η, log κ), a
- * window of 80 exact local hypergradients recovers the 5,000-step hypergradient through the DMD
- * limit, while the raw 80-step hypergradient is far off.
+ * window of 80 exact local hypergradients recovers the 5,000-step hypergradient to 3 digits, while the
+ * raw 80-step hypergradient is far off.
  *
  * <p>Set-up. n = 50, p = 10. The training Gram matrix XᵀX/n has eigenvalues {0.03} ∪ [0.8, 1.2]
- * (condition number 40; see {@link RidgeProblem#designed}); η = 0.9, κ = 0.005. The GD map
- * I − η(S + κI) then has one slow direction, ρ = 1 − 0.9·0.035 = 0.9685 (relaxation time ≈ 32
- * steps, so 80 steps leave the tρ^t and ρ^t terms of the hypergradient alive), and nine fast ones in
- * [−0.085, 0.28] that die out within the window. After 5,000 steps ρ^5000 ≈ 1e-70: h_5000 is the
- * converged hypergradient, i.e. the μ = 1 mode. Both the limit and the extrapolation to 5,000 are the
- * right model for it; both are checked.
+ * (see {@link RidgeProblem#designed}); η = 0.9, κ = 0.005. The GD map I − η(S + κI) then has one slow
+ * direction, ρ = 1 − 0.9·0.035 = 0.9685 (relaxation time ≈ 32 steps, so 80 steps leave the tρ^t and
+ * ρ^t terms of the hypergradient alive), and nine fast ones in [−0.085, 0.28] that die out within the
+ * window. 0.9685 &lt; 1 − 1/80: the slow direction is a "fast" mode for the estimator and is always
+ * extrapolated. The remaining horizon is R = 5,000 − 80.
  *
- * <p>Why it is exactly a DMD problem: (w_t, Z_t) evolves affinely and h_t = Z_tᵀ∇L_val(w_t) is
+ * <p>Why it is exactly a Koopman problem: (w_t, Z_t) evolves affinely and h_t = Z_tᵀ∇L_val(w_t) is
  * bilinear in it, so h_t is a finite sum of exponentials (1, ρ_i, ρ_iρ_j, with Jordan factors t).
  *
- * <p>Tolerances. The brief asks for 1% relative. Measured with the default configuration: seed 42
- * 1.4e-6 (limit) and 1.3e-6 (extrapolation); over seeds 1–20 at most 1.4e-5 (limit) and 5.6e-4
- * (extrapolation), while the raw 80-step error ranges from 11% to 321%. The information separating
- * μ = 1 from ρ = 0.9685 sits in singular values near 1e-12·σ_1, so rounding at that level sets the
- * attainable accuracy. "Far off" means &gt; 10% relative.
+ * <p>Reference. h_5000 from the forward-mode recursion of {@link RidgeProblem} (checked against central
+ * differences below), and checked against the closed-form converged hypergradient
+ * ({@link RidgeProblem#convergedHypergradient}): ρ^5000 ≈ 1e-70, so they agree to rounding.
  */
 class RidgeGlocalTest {
     static final int N = 50;
@@ -46,7 +42,7 @@ class RidgeGlocalTest {
         return s;
     }
 
-    private final KoopmanEstimator koopman = new KoopmanEstimator(KoopmanConfig.defaults());
+    private final KoopmanEstimator koopman = new KoopmanEstimator();
 
     @Test
     void forwardModeHypergradientMatchesFiniteDifferences() {
@@ -64,70 +60,58 @@ class RidgeGlocalTest {
     }
 
     @Test
-    void eightyStepWindowRecoversTheFiveThousandStepHypergradient() {
+    void theFiveThousandStepHypergradientIsTheConvergedOne() {
+        RidgeProblem pr = RidgeProblem.designed(42, N, spectrum(), ETA, KAPPA);
+        double[] h5000 = pr.hypergradients(HORIZON)[HORIZON - 1];
+        double[] closed = pr.convergedHypergradient();
+        // 5,000 steps of rounding (≈ 5000 · 1e-16 relative per step, accumulated at worst linearly) ≪ 1e-9.
+        assertTrue(Math.abs(h5000[0]) < 1e-9 * Mat.norm(closed), Arrays.toString(h5000));
+        assertEquals(0, Mat.relErr(h5000, closed), 1e-9, () -> Arrays.toString(h5000) + " vs " + Arrays.toString(closed));
+    }
+
+    @Test
+    void eightyStepWindowRecoversTheFiveThousandStepHypergradientToThreeDigits() {
         RidgeProblem pr = RidgeProblem.designed(42, N, spectrum(), ETA, KAPPA);
         double[][] all = pr.hypergradients(HORIZON);
         double[] exact = all[HORIZON - 1];
         Trajectory window = Trajectory.of(Arrays.copyOf(all, WINDOW));
-        double[] raw = window.last();
 
-        KoopmanResult limit = koopman.limit(window);
-        KoopmanResult extrapolation = koopman.extrapolate(window, HORIZON - WINDOW);
+        KoopmanResult r = koopman.estimate(window, HORIZON - WINDOW);
 
-        double rawErr = Mat.relErr(raw, exact);
-        double limitErr = Mat.relErr(limit.estimate(), exact);
-        double extErr = Mat.relErr(extrapolation.estimate(), exact);
-        Spectrum s = limit.spectrum();
-        int c = s.closestToOne();
-        System.out.printf(Locale.ROOT, "ridge glocal: rho=%s%n  exact(5000)=%s%n  raw(80)=%s relerr=%.3e%n"
-                        + "  limit=%s relerr=%.3e (d=%d, rank=%d, residual=%.2e, instability=%.2e, mu=%.15f%+.2ei)%n"
-                        + "  extrapolation=%s relerr=%.3e%n%s%n",
-                Arrays.toString(pr.contractionFactors()), Arrays.toString(exact), Arrays.toString(raw), rawErr,
-                Arrays.toString(limit.estimate()), limitErr, limit.delays(), limit.rank(), limit.residual(),
-                limit.instability(), s.real()[c], s.imaginary()[c], Arrays.toString(extrapolation.estimate()),
-                extErr, s);
-
-        assertFalse(limit.fallback(), limit::toString);
-        assertFalse(extrapolation.fallback(), extrapolation::toString);
+        double rawErr = Mat.relErr(window.last(), exact);
+        double err = Mat.relErr(r.estimate(), exact);
+        System.out.printf(Locale.ROOT, "ridge glocal: exact(5000)=%s raw(80)=%s relerr=%.3e%n  estimate=%s relerr=%.3e%n  %s%n  %s%n",
+                Arrays.toString(exact), Arrays.toString(window.last()), rawErr, Arrays.toString(r.estimate()), err, r,
+                r.spectrum());
+        assertTrue(r.accepted(), r::toString);
         assertTrue(rawErr > 0.10, "the raw 80-step hypergradient should be far off, rel err " + rawErr);
-        assertTrue(limitErr < 0.01, "limit rel err " + limitErr);
-        assertTrue(extErr < 0.01, "extrapolation rel err " + extErr);
-        assertEquals(1, limit.selectedModes().length, s::toString);
-        // The slow transient 0.9685 (and its square) must be in the spectrum, not mistaken for 1.
-        assertTrue(Arrays.stream(s.modulus()).anyMatch(m -> Math.abs(m - 0.9685) < 1e-3), s::toString);
+        // "3 digits": relative error below 5e-4 (the third significant digit is right after rounding).
+        assertTrue(err < 5e-4, "relative error " + err + ": " + r);
+        // The slow transient 0.9685 must be among the extrapolated modes.
+        Spectrum s = r.spectrum();
+        boolean found = false;
+        for (int j = 0; j < s.size(); j++) {
+            found |= Math.abs(s.modulus()[j] - 0.9685) < 1e-3 && s.extrapolated(j);
+        }
+        assertTrue(found, s::toString);
     }
 
     @Test
     void holdsAcrossSeeds() {
+        double worst = 0;
         for (long seed = 1; seed <= 20; seed++) {
             RidgeProblem pr = RidgeProblem.designed(seed, N, spectrum(), ETA, KAPPA);
             double[][] all = pr.hypergradients(HORIZON);
             double[] exact = all[HORIZON - 1];
             Trajectory window = Trajectory.of(Arrays.copyOf(all, WINDOW));
-            KoopmanResult limit = koopman.limit(window);
-            KoopmanResult ext = koopman.extrapolate(window, HORIZON - WINDOW);
-            String where = "seed " + seed + ": " + limit + " / " + ext;
-            assertTrue(Mat.relErr(window.last(), exact) > 0.10, where);
-            assertFalse(limit.fallback() || ext.fallback(), where);
-            assertTrue(Mat.relErr(limit.estimate(), exact) < 0.01, where);
-            assertTrue(Mat.relErr(ext.estimate(), exact) < 0.01, where);
+            KoopmanResult r = koopman.estimate(window, HORIZON - WINDOW);
+            double err = Mat.relErr(r.estimate(), exact);
+            worst = Math.max(worst, err);
+            String where = "seed " + seed + ": err " + err + " raw " + Mat.relErr(window.last(), exact) + " " + r;
+            System.out.println(where);
+            assertTrue(r.accepted(), where);
+            assertTrue(err < 5e-4, where);
         }
-    }
-
-    @Test
-    void plainGaussianFeaturesAlsoWork() {
-        // No designed spectrum: Gaussian features, one column scaled by 0.2 (condition number ~ 100),
-        // η = 0.6, κ = 0.03 (ρ_slow ≈ 0.94, fast ρ spread over [−0.1, 0.7]). Measured errors are
-        // ≤ 1e-4 over these seeds; the raw value is not always far off here, so it is not asserted.
-        double[] scales = new double[10];
-        Arrays.fill(scales, 1.0);
-        scales[0] = 0.2;
-        for (long seed = 1; seed <= 20; seed++) {
-            RidgeProblem pr = RidgeProblem.gaussian(seed, N, scales, 0.6, 0.03);
-            double[][] all = pr.hypergradients(HORIZON);
-            KoopmanResult limit = koopman.limit(Trajectory.of(Arrays.copyOf(all, WINDOW)));
-            assertFalse(limit.fallback(), "seed " + seed + ": " + limit);
-            assertTrue(Mat.relErr(limit.estimate(), all[HORIZON - 1]) < 0.01, "seed " + seed + ": " + limit);
-        }
+        System.out.println("worst over seeds 1-20: " + worst);
     }
 }

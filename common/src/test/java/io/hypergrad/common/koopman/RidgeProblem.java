@@ -120,6 +120,26 @@ final class RidgeProblem {
         return h;
     }
 
+    /**
+     * The hypergradient of the converged inner problem, in closed form: w_∞ = (S + κI)⁻¹q does not
+     * depend on η, and dw_∞/d log κ = −κ(S + κI)⁻¹w_∞, so h_∞ = (0, ∇L_val(w_∞)ᵀ dw_∞/d log κ).
+     */
+    double[] convergedHypergradient() {
+        double[][] m = new double[p][p];
+        for (int i = 0; i < p; i++) {
+            m[i] = s[i].clone();
+            m[i][i] += kappa;
+        }
+        double[] wInf = Mat.solve(m, q);
+        double[] dw = Mat.solve(m, wInf);
+        double[] gv = Mat.mul(sv, wInf);
+        double h = 0;
+        for (int i = 0; i < p; i++) {
+            h += (gv[i] - qv[i]) * (-kappa * dw[i]);
+        }
+        return new double[] {0, h};
+    }
+
     /** L_val(w_steps) at other hyperparameters (for finite-difference checks). */
     double validationLoss(int steps, double logEta, double logKappa) {
         double e = Math.exp(logEta);

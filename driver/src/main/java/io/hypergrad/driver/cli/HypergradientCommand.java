@@ -11,6 +11,7 @@ import io.hypergrad.common.hypergrad.HypergradientEstimator;
 import io.hypergrad.common.hypergrad.ThetaRefit;
 import io.hypergrad.common.inner.InnerOptimizer;
 import io.hypergrad.common.inner.InnerState;
+import io.hypergrad.common.koopman.KoopmanConfig;
 import io.hypergrad.common.koopman.KoopmanEstimator;
 import io.hypergrad.common.koopman.KoopmanResult;
 import io.hypergrad.common.koopman.Trajectory;
@@ -60,14 +61,14 @@ class HypergradientCommand implements Callable<Integer> {
         }
         String name0 = estimator.trim().toLowerCase(Locale.ROOT);
         int glocalDelays = 0;
-        long glocalHorizon = -1;
+        long glocalHorizon = KoopmanEstimator.LIMIT;
         if (name0.equals("glocal") || name0.startsWith("glocal:")) {
             String[] parts = name0.split(":", -1);
             if (parts.length > 3) {
                 throw new IllegalArgumentException("estimator '" + estimator + "': expected glocal[:delays[:horizon]]");
             }
             glocalDelays = parts.length > 1 ? (int) integer(estimator, parts[1], "delays", 0) : 0;
-            glocalHorizon = parts.length > 2 ? integer(estimator, parts[2], "horizon", 1) : -1;
+            glocalHorizon = parts.length > 2 ? integer(estimator, parts[2], "horizon", 0) : KoopmanEstimator.LIMIT;
         } else if (trajectory && !Estimators.parse(estimator).create().online()) {
             throw new IllegalArgumentException("--trajectory needs an online estimator (fo, one-step, forward, hyperdistill, glocal); "
                     + estimator + " estimates once, at the end");
@@ -100,18 +101,34 @@ class HypergradientCommand implements Callable<Integer> {
             window = Episode.run(problem, lambda, z0, steps, s::batch, f);
             traj = window.trajectory();
             jvps = f.jvps();
-            KoopmanEstimator k = new KoopmanEstimator(io.hypergrad.common.koopman.KoopmanConfig.defaults()
-                    .withDelays(glocalDelays));
+            KoopmanEstimator k = new KoopmanEstimator(new KoopmanConfig(glocalDelays));
             Trajectory t = Trajectory.of(traj.toArray(new double[0][]));
-            KoopmanResult r = glocalHorizon > 0 ? k.extrapolate(t, glocalHorizon) : k.limit(t);
+            KoopmanResult r = k.estimate(t, glocalHorizon);
             estimate = r.estimate();
             ObjectNode ko = out.putObject("koopman");
             ko.put("fallback", r.fallback());
             ko.put("reason", r.reason().name());
+            if (!r.detail().isEmpty()) {
+                ko.put("detail", r.detail());
+            }
+            if (glocalHorizon != KoopmanEstimator.LIMIT) {
+                ko.put("horizon", glocalHorizon);
+            }
             ko.put("rank", r.rank());
+            ko.put("delays", r.delays());
+            if (Double.isFinite(r.skill())) {
+                ko.put("skill", r.skill());
+            }
+            if (Double.isFinite(r.agreement())) {
+                ko.put("agreement", r.agreement());
+            }
             ArrayNode eig = ko.putArray("eigenvalues");
             for (int j = 0; j < r.spectrum().size(); j++) {
                 eig.addArray().add(r.spectrum().real()[j]).add(r.spectrum().imaginary()[j]);
+            }
+            ArrayNode ext = ko.putArray("extrapolated");
+            for (int j = 0; j < r.spectrum().size(); j++) {
+                ext.add(r.spectrum().extrapolated(j));
             }
         } else {
             Estimators.Spec spec = Estimators.parse(estimator);

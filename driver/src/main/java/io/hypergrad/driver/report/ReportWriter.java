@@ -60,7 +60,7 @@ public final class ReportWriter {
                 figure(folder, figures, "lambda-values.png", "λ entries over rounds", lambdaValues(rows));
             }
             if (rows.stream().anyMatch(r -> r.has("koopman"))) {
-                figure(folder, figures, "koopman.png", "Koopman eigenvalues (last round) and the unit circle", koopman(rows));
+                figure(folder, figures, "koopman.png", "Koopman spectrum (last round): extrapolated and frozen modes, and the unit circle", koopman(rows));
             }
             if (summary != null && summary.path("test").path("plot").has("trueVsPredicted")) {
                 figure(folder, figures, "test-predictions.png", "Final test: predicted against true values (tuned λ)",
@@ -155,16 +155,29 @@ public final class ReportWriter {
         XYSeries circle = c.addSeries("unit circle", cx, cy);
         circle.setMarker(SeriesMarkers.NONE);
         circle.setLineStyle(new BasicStroke(1f));
+        // Extrapolated modes moved the estimate; frozen ones (slow under noise, or |μ| ≥ 1) kept their value.
         List<Double> ex = new ArrayList<>();
         List<Double> ey = new ArrayList<>();
+        List<Double> fx = new ArrayList<>();
+        List<Double> fy = new ArrayList<>();
+        JsonNode marks = last.path("extrapolated");
+        int j = 0;
         for (JsonNode e : last.path("eigenvalues")) {
-            ex.add(e.get(0).asDouble());
-            ey.add(e.get(1).asDouble());
+            boolean moved = marks.path(j++).asBoolean(false);
+            (moved ? ex : fx).add(e.get(0).asDouble());
+            (moved ? ey : fy).add(e.get(1).asDouble());
         }
+        String reason = last.path("reason").asText("");
+        String suffix = reason.isEmpty() || reason.equals("NONE") ? "" : " (" + reason + ")";
         if (!ex.isEmpty()) {
-            XYSeries s = c.addSeries("eigenvalues" + (last.path("fallback").asBoolean() ? " (fell back)" : ""), ex, ey);
+            XYSeries s = c.addSeries("extrapolated modes", ex, ey);
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             s.setMarker(SeriesMarkers.DIAMOND);
+        }
+        if (!fx.isEmpty()) {
+            XYSeries s = c.addSeries("frozen modes" + suffix, fx, fy);
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            s.setMarker(SeriesMarkers.CIRCLE);
         }
         return c;
     }

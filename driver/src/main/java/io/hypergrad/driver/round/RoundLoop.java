@@ -3,11 +3,6 @@ package io.hypergrad.driver.round;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hypergrad.common.config.RunConfig;
-import io.hypergrad.common.koopman.KoopmanConfig;
-import io.hypergrad.common.koopman.KoopmanEstimator;
-import io.hypergrad.common.koopman.KoopmanResult;
-import io.hypergrad.common.koopman.Spectrum;
-import io.hypergrad.common.koopman.Trajectory;
 import io.hypergrad.common.problems.MetaProblem;
 import io.hypergrad.common.problems.Split;
 import io.hypergrad.driver.checkpoint.CheckpointStore;
@@ -42,6 +37,7 @@ public final class RoundLoop {
     private final RunFolder folder;
     private final RoundListener listener;
     private final CheckpointStore checkpoints;
+    private KoopmanAggregation koopman;
     private volatile boolean cancelled;
 
     public RoundLoop(JavaSparkContext sc, RunConfig config, RunFolder folder, RoundListener listener) {
@@ -71,6 +67,7 @@ public final class RoundLoop {
         config = io.hypergrad.driver.data.TablePreparation.prepare(
                 org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate(), config, folder.uri(), resume);
         MetaProblem problem = preflight(config, sc.getConf());
+        koopman = new KoopmanAggregation(config);
         long seed = config.get(RunConfig.SEED);
         int rounds = config.get(RunConfig.ROUNDS);
         java.util.Optional<DriverState> resumed = resume ? checkpoints.loadNewest() : java.util.Optional.empty();
@@ -109,7 +106,8 @@ public final class RoundLoop {
                         String.format("round %d/%d · %d episodes · %s", r + 1, rounds, config.get(RunConfig.META_BATCH),
                                 config.get(RunConfig.ESTIMATOR)));
                 reportFaults(total, "round " + (r + 1), "left out of this round", m);
-                hypergradNorm = total.episodes == 0 ? 0.0 : outerSteps(mean(total), total.rows, st.lambda.length, st, outer, r, m);
+                hypergradNorm = total.episodes == 0 ? 0.0 : outerSteps(total, st.lambda.length, st, outer, r, m,
+                        koopman.horizon(problem.innerSteps(), windowEndStep(total)));
             } catch (RunFailedException e) {
                 if (roundStart != null) {
                     checkpoints.save(r, roundStart);
@@ -164,6 +162,11 @@ public final class RoundLoop {
         folder.writeText("summary.json", toJson(summary) + "\n");
         listener.onFinish(summary);
         return summary;
+    }
+
+    /** The continuing episodes' step at the end of this round's window, or −1 when every episode ended. */
+    private static int windowEndStep(PartialResult total) {
+        return total.continuingStates.length == 0 ? -1 : total.continuingStates[0].step;
     }
 
     /** The mean over the round's summed episodes of their trajectories. */
@@ -338,9 +341,15 @@ public final class RoundLoop {
         metrics.put("thetaRefit", refit);
     }
 
-    /** Applies the aggregator's outer steps; returns the norm of the mean hypergradient it used. */
-    private double outerSteps(double[] mean, int rows, int h, DriverState st, OuterStep outer, int round,
-                              Map<String, Object> metrics) {
+    /**
+     * Applies the aggregator's outer steps; returns the norm of the mean hypergradient it used.
+     *
+     * @param horizon the remaining horizon R of the episodes after this window (for the Koopman aggregator)
+     */
+    private double outerSteps(PartialResult total, int h, DriverState st, OuterStep outer, int round,
+                              Map<String, Object> metrics, long horizon) {
+        double[] mean = mean(total);
+        int rows = total.rows;
         String aggregator = config.get(RunConfig.AGGREGATOR);
         List<double[]> steps = new ArrayList<>();
         switch (aggregator) {
@@ -350,7 +359,7 @@ public final class RoundLoop {
                 }
             }
             case "sum", "last" -> steps.add(java.util.Arrays.copyOf(mean, h));
-            case "koopman" -> steps.add(koopman(mean, rows, h, st, metrics));
+            case "koopman" -> steps.add(koopman.estimate(mean, total.taskTrajectories, rows, h, horizon, st, metrics));
             default -> throw new IllegalStateException("unknown aggregator " + aggregator);
         }
         double normSum = 0;
@@ -359,48 +368,6 @@ public final class RoundLoop {
             outer.apply(st.lambda, g, round);
         }
         return steps.isEmpty() ? 0 : normSum / steps.size();
-    }
-
-    /**
-     * The glocal estimate: Koopman/DMD over the round's mean trajectory — its limit, or its extrapolation
-     * to the configured horizon — falling back to the last local hypergradient when no mode is
-     * trustworthy. The spectrum, the fit's residual and the fallback with its reason go into the round's
-     * metrics.
-     */
-    private double[] koopman(double[] mean, int rows, int h, DriverState st, Map<String, Object> metrics) {
-        KoopmanConfig kc = KoopmanConfig.defaults().withDelays(config.get(RunConfig.KOOPMAN_DELAYS))
-                .withEnergyTolerance(config.get(RunConfig.KOOPMAN_ENERGY))
-                .withSingularFloor(config.get(RunConfig.KOOPMAN_FLOOR))
-                .withUnitTolerance(config.get(RunConfig.KOOPMAN_TOLERANCE));
-        KoopmanEstimator est = new KoopmanEstimator(kc);
-        Trajectory traj = Trajectory.ofFlat(mean, rows, h);
-        int horizon = config.get(RunConfig.KOOPMAN_HORIZON);
-        KoopmanResult res = horizon > 0 ? est.extrapolate(traj, horizon) : est.limit(traj);
-        st.koopmanCalls++;
-        if (res.fallback()) {
-            st.koopmanFallbacks++;
-        }
-        Spectrum s = res.spectrum();
-        java.util.List<double[]> eig = new ArrayList<>();
-        for (int j = 0; j < s.size(); j++) {
-            eig.add(new double[] {s.real()[j], s.imaginary()[j]});
-        }
-        Map<String, Object> k = new LinkedHashMap<>();
-        k.put("fallback", res.fallback());
-        k.put("reason", res.reason().name());
-        if (res.fallback()) {
-            k.put("detail", res.detail());
-        }
-        k.put("rank", res.rank());
-        if (Double.isFinite(res.residual())) {
-            k.put("residual", res.residual());
-        }
-        k.put("delays", res.delays());
-        k.put("eigenvalues", eig);
-        k.put("fallbacksSoFar", st.koopmanFallbacks);
-        k.put("callsSoFar", st.koopmanCalls);
-        metrics.put("koopman", k);
-        return res.estimate();
     }
 
     private void reptile(DriverState st, PartialResult total) {

@@ -97,19 +97,25 @@ class LocalRunTest {
     }
 
     @Test
-    void theKoopmanAggregatorReportsItsSpectrumAndFallbacks(@TempDir Path tmp) {
-        RunConfig c = RunConfig.parse(CONFIG).with("hypergrad.aggregator", "koopman").with("hypergrad.inner.steps", "12")
-                .with("hypergrad.model.width", "3").with("hypergrad.model.depth", "1").with("hypergrad.rounds", "2")
-                .with("hypergrad.eval.testTasks", "0");
+    void theKoopmanAggregatorExtrapolatesToTheRemainingHorizonOfTheEpisode(@TempDir Path tmp) {
+        // A 30-step episode in windows of 12: R = 30 − 12 = 18 after round 1, 30 − 24 = 6 after round 2,
+        // and the last window (6 steps) ends the episode: R = 0, NOT_APPLICABLE, not a fallback.
+        RunConfig c = RunConfig.parse(CONFIG).with("hypergrad.aggregator", "koopman").with("hypergrad.inner.steps", "30")
+                .with("hypergrad.inner.window", "12").with("hypergrad.model.width", "3").with("hypergrad.model.depth", "1")
+                .with("hypergrad.rounds", "3").with("hypergrad.eval.testTasks", "0");
         Map<String, Object> a = run("local[2]", tmp.resolve("a").toString(), c, false, false, -1);
         Map<String, Object> b = run("local[1]", tmp.resolve("b").toString(), c, false, false, -1);
         assertEquals(a.get("lambdaSha256"), b.get("lambdaSha256"));
         String metrics = new RunFolder(tmp.resolve("a").toString(), new org.apache.hadoop.conf.Configuration()).readText("metrics.jsonl");
-        assertTrue(metrics.contains("\"koopman\":{\"fallback\":") && metrics.contains("\"eigenvalues\":"), metrics);
-        assertTrue(metrics.contains("\"callsSoFar\":2"), metrics);
-        for (String line : metrics.strip().split("\n")) {
-            // Every fallback says why in words, beside its reason code.
-            assertEquals(line.contains("\"fallback\":true"), line.contains("\"detail\":"), line);
+        String[] lines = metrics.strip().split("\n");
+        assertEquals(3, lines.length, metrics);
+        assertTrue(lines[0].contains("\"horizon\":18"), lines[0]);
+        assertTrue(lines[1].contains("\"horizon\":6"), lines[1]);
+        assertTrue(lines[2].contains("\"reason\":\"NOT_APPLICABLE\"") && lines[2].contains("\"fallback\":false"), lines[2]);
+        assertTrue(metrics.contains("\"eigenvalues\":") && metrics.contains("\"callsSoFar\":3"), metrics);
+        for (String line : lines) {
+            // Every estimate that is not an extrapolation says why in words, beside its reason code.
+            assertEquals(!line.contains("\"reason\":\"NONE\""), line.contains("\"detail\":"), line);
         }
     }
 

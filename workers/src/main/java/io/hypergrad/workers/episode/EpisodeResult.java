@@ -23,6 +23,11 @@ public final class EpisodeResult {
     public io.hypergrad.common.hypergrad.EpisodeFault fault;
     /** Whether the task is left out of the sums (a fault under fail or skip-task). */
     public boolean excluded;
+    /**
+     * Whether the driver needs this task's own trajectory besides the sum (the Koopman aggregator pools
+     * the snapshot pairs of every task's window).
+     */
+    public boolean pooled;
     /** The state after this window when the episode continues, else null. */
     public io.hypergrad.common.inner.InnerState state;
 }

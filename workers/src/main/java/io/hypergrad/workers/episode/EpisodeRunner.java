@@ -113,6 +113,7 @@ public final class EpisodeRunner {
         r.trainLoss = ws.train().value(window.state().w, InnerOptimizer.modelLambda(payload.lambda, ws.train()),
                 t.trainBatch(Math.max(1, window.state().step)));
         shapeTrajectory(r, traj, config.get(RunConfig.AGGREGATOR), payload.lambda.length);
+        r.pooled = config.get(RunConfig.AGGREGATOR).equals("koopman") && config.get(RunConfig.KOOPMAN_POOL);
         double[] wT = window.state().w;
         r.reptile = new double[wT.length];
         if (fault != null) {

@@ -15,6 +15,11 @@ public final class PartialResult implements Serializable {
     public int rows;
     /** Σ over episodes of the hypergradient trajectory, rows × H, row-major. */
     public double[] trajectory;
+    /**
+     * The trajectories of the summed episodes that asked to be pooled ({@link EpisodeResult#pooled}) and
+     * ran without a fault, in task order (rows × H each): the windows the Koopman aggregator fits.
+     */
+    public double[][] taskTrajectories = new double[0][];
     /** Σ over episodes of w_T − φ (the Reptile direction). */
     public double[] reptile;
     /** Σ of validation losses at w_T. */
@@ -77,6 +82,10 @@ public final class PartialResult implements Serializable {
         } else if (r.fault == null) {
             ended++;
         }
+        if (r.pooled && r.fault == null) {
+            taskTrajectories = java.util.Arrays.copyOf(taskTrajectories, taskTrajectories.length + 1);
+            taskTrajectories[taskTrajectories.length - 1] = r.trajectory.clone();
+        }
         if (episodes == 0) {
             rows = r.rows;
             trajectory = r.trajectory.clone();
@@ -137,6 +146,9 @@ public final class PartialResult implements Serializable {
         ended += p.ended;
         thetaX = join(thetaX, p.thetaX);
         thetaY = join(thetaY, p.thetaY);
+        int pooledSoFar = taskTrajectories.length;
+        taskTrajectories = java.util.Arrays.copyOf(taskTrajectories, pooledSoFar + p.taskTrajectories.length);
+        System.arraycopy(p.taskTrajectories, 0, taskTrajectories, pooledSoFar, p.taskTrajectories.length);
         int n = continuingTasks.length;
         continuingTasks = java.util.Arrays.copyOf(continuingTasks, n + p.continuingTasks.length);
         System.arraycopy(p.continuingTasks, 0, continuingTasks, n, p.continuingTasks.length);
