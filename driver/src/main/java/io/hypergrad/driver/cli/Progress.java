@@ -20,11 +20,12 @@ final class Progress implements RoundListener {
 
     @Override
     public void onRound(int round, int rounds, Map<String, Object> m, double eta) {
+        // A regression has no accuracy (NaN): its line shows the losses only.
         String metrics = String.format(Locale.ROOT, "valLoss %.4f%s · |g| %.3g · %.2fs/round", num(m.get("valLoss")),
-                m.get("valAccuracy") instanceof Number a ? String.format(Locale.ROOT, " · valAcc %.3f", a.doubleValue()) : "",
+                Double.isFinite(num(m.get("valAccuracy"))) ? String.format(Locale.ROOT, " · valAcc %.3f", num(m.get("valAccuracy"))) : "",
                 num(m.get("hypergradNorm")), num(m.get("seconds")));
-        String meta = m.containsKey("metaValAccuracy") && m.get("metaValAccuracy") instanceof Number a
-                ? String.format(Locale.ROOT, " · meta-val acc %.3f", a.doubleValue())
+        String meta = Double.isFinite(num(m.get("metaValAccuracy")))
+                ? String.format(Locale.ROOT, " · meta-val acc %.3f", num(m.get("metaValAccuracy")))
                 : m.containsKey("metaValLoss") ? String.format(Locale.ROOT, " · meta-val loss %.4f", num(m.get("metaValLoss"))) : "";
         String eta_ = "ETA " + duration(eta);
         if (terminal) {
