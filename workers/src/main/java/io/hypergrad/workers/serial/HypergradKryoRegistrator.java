@@ -56,6 +56,17 @@ public final class HypergradKryoRegistrator implements KryoRegistrator {
         "scala.collection.immutable.Set$EmptySet$", "scala.collection.immutable.HashMap$EmptyHashMap$",
         "scala.collection.immutable.$colon$colon", "scala.collection.immutable.Nil$", "scala.None$", "scala.Some",
         "java.util.HashMap", "java.util.ArrayList", "[[B", "java.lang.Class",
+        // Spark ML's own jobs (StringIndexer's counts, the evaluators' sorts and summaries), for the estimators
+        "org.apache.spark.util.collection.OpenHashMap", "[Lorg.apache.spark.util.collection.OpenHashMap;",
+        "org.apache.spark.util.collection.OpenHashSet", "org.apache.spark.util.collection.OpenHashSet$Hasher",
+        "scala.reflect.ClassTag$GenericClassTag", "scala.reflect.ManifestFactory$DoubleManifest", "scala.reflect.ManifestFactory$IntManifest",
+        "scala.reflect.ManifestFactory$LongManifest", "scala.Tuple2", "[Lscala.Tuple2;", "scala.Tuple3", "[Lscala.Tuple3;",
+        "org.apache.spark.mllib.evaluation.binary.BinaryLabelCounter", "[Lorg.apache.spark.mllib.evaluation.binary.BinaryLabelCounter;",
+        "org.apache.spark.util.collection.OpenHashMap$mcJ$sp", "org.apache.spark.util.collection.OpenHashMap$mcD$sp",
+        "org.apache.spark.util.collection.OpenHashMap$mcI$sp", "org.apache.spark.util.collection.OpenHashSet$mcI$sp",
+        "org.apache.spark.util.collection.OpenHashSet$mcJ$sp", "org.apache.spark.util.collection.OpenHashSet$IntHasher",
+        "org.apache.spark.util.collection.OpenHashSet$LongHasher", "org.apache.spark.util.collection.BitSet",
+        "scala.reflect.ClassTag$$anon$1", "java.lang.Object",
     };
 
     @Override
