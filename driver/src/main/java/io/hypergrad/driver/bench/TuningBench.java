@@ -149,7 +149,11 @@ public final class TuningBench {
                 b = i;
             }
         }
-        return grid[b].toString().replaceAll("\\s+", " ").replaceAll("\\w+_[0-9a-f]{12}__", "");
+        List<String> out = new ArrayList<>();
+        for (org.apache.spark.ml.param.ParamPair<?> p : scala.collection.JavaConverters.seqAsJavaList(grid[b].toSeq())) {
+            out.add(p.param().name() + " = " + (p.value() instanceof int[] a ? java.util.Arrays.toString(a) : String.valueOf(p.value())));
+        }
+        return String.join(", ", out);
     }
 
     private static org.apache.spark.sql.Dataset<Row> frame(SparkSession spark, Dataset d, boolean classes) {

@@ -134,7 +134,7 @@ class HypergradClassifierTest {
     }
 
     @Test
-    void paramsAreTypedDocumentedValidatedAndCopiedAsSparksAre() {
+    void paramsAreTypedDocumentedValidatedCopiedAndSavedAsSparksAre() throws Exception {
         HypergradClassifier hc = new HypergradClassifier();
         String explained = hc.explainParams();
         for (String p : List.of("featuresCol", "labelCol", "predictionCol", "probabilityCol", "rawPredictionCol", "hiddenLayers", "learningRateScope",
@@ -153,6 +153,13 @@ class HypergradClassifierTest {
         assertEquals(7, copy.getRounds());
         assertEquals(11L, copy.getSeed());
         assertEquals(0L, hc.getSeed(), "the original is unchanged");
+
+        String saved = tmp.resolve("estimator").toString();
+        copy.write().overwrite().save(saved);
+        HypergradClassifier loaded = HypergradClassifier.load(saved);
+        assertEquals(copy.uid(), loaded.uid());
+        assertEquals(11L, loaded.getSeed());
+        assertEquals(7, loaded.getRounds());
 
         HypergradClassificationModel m = model(fitted);
         HypergradClassificationModel mc = m.copy(new ParamMap().put(m.predictionCol().w("p")));
