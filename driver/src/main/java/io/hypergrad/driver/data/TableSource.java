@@ -79,7 +79,8 @@ public final class TableSource {
         if (spec.dataFrame()) {
             throw new IllegalArgumentException("a DataFrame spec has nothing to read: use read(Dataset, TableSpec)");
         }
-        return read(load(spark, spec), spec, provenance(spark, spec));
+        Map<String, String> provenance = provenance(spark, spec);
+        return read(load(spark, spec), spec, provenance);
     }
 
     /**
