@@ -13,7 +13,8 @@ import java.util.TreeMap;
  * What to read as a user's table, and how to split and prepare it. Validated on construction; a
  * mistake is a {@link ConfigException} naming the {@code hypergrad.data.*} key.
  *
- * @param format             parquet, csv, json, orc, libsvm, or table (a catalog table named by {@code table})
+ * @param format             parquet, csv, json, orc, libsvm, table (a catalog table named by {@code table}), or
+ *                           dataframe (an in-memory {@code Dataset<Row>} handed over by the caller: no path)
  * @param path               any Hadoop URI of a file or folder (unused for a catalog table)
  * @param table              the catalog table's name (only for format table)
  * @param options            reader options, passed to Spark as they are (csv defaults to header and inferSchema)
@@ -39,15 +40,20 @@ public record TableSpec(String format, String path, String table, Map<String, St
 
     /** The formats Spark can read a table from ({@code table} = a catalog table). */
     public static final Set<String> FORMATS = Set.of("parquet", "csv", "json", "orc", "libsvm", "table");
+    /** The format of a table handed over as a DataFrame (the Spark ML estimators, the notebook API): nothing to read. */
+    public static final String DATAFRAME = "dataframe";
 
     public TableSpec {
         format = format == null ? "" : format.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!FORMATS.contains(format)) {
+        if (!FORMATS.contains(format) && !format.equals(DATAFRAME)) {
             throw new ConfigException("hypergrad.data.format = '" + format + "': expected one of parquet, csv, json, orc, libsvm, table");
         }
         path = blankToNull(path);
         table = blankToNull(table);
-        if (format.equals("table") ? table == null : path == null) {
+        if (format.equals(DATAFRAME) ? path != null || table != null : format.equals("table") ? table == null : path == null) {
+            if (format.equals(DATAFRAME)) {
+                throw new ConfigException("a DataFrame table has neither hypergrad.data.path nor hypergrad.data.table");
+            }
             throw new ConfigException(format.equals("table")
                     ? "hypergrad.data.table is empty: format table reads a catalog table by name"
                     : "hypergrad.data.path is empty: name the " + format + " file or folder (any Hadoop URI)");
@@ -105,9 +111,14 @@ public record TableSpec(String format, String path, String table, Map<String, St
         return group != null;
     }
 
-    /** The source, for messages: the path, or the catalog table. */
+    /** The source, for messages: the path, the catalog table, or the DataFrame. */
     public String source() {
-        return format.equals("table") ? "table " + table : path;
+        return format.equals(DATAFRAME) ? "the DataFrame" : format.equals("table") ? "table " + table : path;
+    }
+
+    /** Whether the rows were handed over as a DataFrame rather than read from a source. */
+    public boolean dataFrame() {
+        return format.equals(DATAFRAME);
     }
 
     /**

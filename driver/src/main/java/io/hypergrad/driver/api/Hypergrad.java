@@ -1,6 +1,7 @@
 package io.hypergrad.driver.api;
 
 import io.hypergrad.common.config.RunConfig;
+import io.hypergrad.driver.data.TablePreparation;
 import io.hypergrad.driver.output.RunFolder;
 import io.hypergrad.driver.round.RoundListener;
 import io.hypergrad.driver.round.RoundLoop;
@@ -13,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -38,17 +41,33 @@ public final class Hypergrad {
     private final RunConfig config;
     private final String output;
     private final RoundListener listener;
+    private final Dataset<Row> table;
 
-    private Hypergrad(SparkSession spark, RunConfig config, String output, RoundListener listener) {
+    private Hypergrad(SparkSession spark, RunConfig config, String output, RoundListener listener, Dataset<Row> table) {
         this.spark = spark;
         this.config = config;
         this.output = output;
         this.listener = listener;
+        this.table = table;
     }
 
     /** A builder on an existing session, starting from the defaults. */
     public static Hypergrad on(SparkSession spark) {
-        return new Hypergrad(spark, RunConfig.defaults(), null, RoundListener.NONE);
+        return new Hypergrad(spark, RunConfig.defaults(), null, RoundListener.NONE, null);
+    }
+
+    /** Starts from a config already resolved (replaces every setting made so far). */
+    public Hypergrad config(RunConfig c) {
+        return new Hypergrad(spark, c, output, listener, table);
+    }
+
+    /**
+     * Tunes on these rows ({@code hypergrad.problem = table}): {@code hypergrad.data.label},
+     * {@code features}, {@code group} and {@code split.*} name its columns and how to split them, as for a
+     * table read from a path; the rows are validated and cached into the run folder when the run starts.
+     */
+    public Hypergrad table(Dataset<Row> rows) {
+        return new Hypergrad(spark, config, output, listener, rows);
     }
 
     /** Starts from a HOCON config file (e.g. {@code conf/demo.conf}). */
@@ -57,13 +76,13 @@ public final class Hypergrad {
         if (!f.isFile()) {
             throw new IllegalArgumentException("no config file " + path);
         }
-        return new Hypergrad(spark, RunConfig.of(io.hypergrad.common.config.ConfigFiles.parse(f)), output, listener);
+        return new Hypergrad(spark, RunConfig.of(io.hypergrad.common.config.ConfigFiles.parse(f)), output, listener, table);
     }
 
     /** Sets any config key ({@code hypergrad.…}); the value is validated now. */
     public Hypergrad set(String key, Object value) {
         String v = value instanceof String s ? com.typesafe.config.ConfigUtil.quoteString(s) : String.valueOf(value);
-        return new Hypergrad(spark, config.with(key, v), output, listener);
+        return new Hypergrad(spark, config.with(key, v), output, listener, table);
     }
 
     public Hypergrad problem(String name) {
@@ -88,12 +107,12 @@ public final class Hypergrad {
 
     /** The run folder (any Hadoop path); default a new folder under the system temp dir. */
     public Hypergrad output(String path) {
-        return new Hypergrad(spark, config, path, listener);
+        return new Hypergrad(spark, config, path, listener, table);
     }
 
     /** Receives every round's metrics (e.g. to drive a progress widget). */
     public Hypergrad listener(RoundListener l) {
-        return new Hypergrad(spark, config, output, l);
+        return new Hypergrad(spark, config, output, l, table);
     }
 
     /** The resolved config. */
@@ -117,6 +136,7 @@ public final class Hypergrad {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<Map<String, Object>> history = Collections.synchronizedList(new ArrayList<>());
         RunFolder folder = new RunFolder(dir, sc.hadoopConfiguration());
+        RunConfig prepared = table == null ? config : TablePreparation.prepare(config, table, folder.uri());
         RoundLoop[] loop = new RoundLoop[1];
         RoundListener both = new RoundListener() {
             @Override
@@ -130,11 +150,11 @@ public final class Hypergrad {
                 listener.onFinish(summary);
             }
         };
-        loop[0] = new RoundLoop(sc, config, folder, both);
+        loop[0] = new RoundLoop(sc, prepared, folder, both);
         CompletableFuture<Result> f = CompletableFuture.supplyAsync(() -> {
             sc.setJobGroup(group, "hypergrad run " + dir, true);
             Map<String, Object> summary = loop[0].run(true, -1);
-            return new Result(List.copyOf(history), summary, folder.uri(), RoundLoop.lambdaOf(folder, config));
+            return new Result(List.copyOf(history), summary, folder.uri(), RoundLoop.lambdaOf(folder, prepared), prepared);
         }, runner());
         return new Handle(f, sc, group, loop);
     }
@@ -189,6 +209,7 @@ public final class Hypergrad {
      * @param summary   the contents of summary.json
      * @param runFolder where the outputs are
      * @param lambda    the learned λ
+     * @param config    the config the run ran under (for a table run: with its prepared table)
      */
-    public record Result(List<Map<String, Object>> history, Map<String, Object> summary, String runFolder, double[] lambda) {}
+    public record Result(List<Map<String, Object>> history, Map<String, Object> summary, String runFolder, double[] lambda, RunConfig config) {}
 }

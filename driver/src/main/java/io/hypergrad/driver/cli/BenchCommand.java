@@ -10,10 +10,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bench NAME}: benchmarks that print figures (engine, spark, memory). */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures: engine, spark, memory, table, faults.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures: engine, spark, memory, table, faults, tuning.")
 class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "NAME", description = "engine, spark, memory, table (read and cache 1 M rows × 100 features; a table round against a built-in one) or faults")
+    @Parameters(index = "0", paramLabel = "NAME", description = "engine, spark, memory, table (read and cache 1 M rows × 100 features; "
+            + "a table round against a built-in one), faults, or tuning (--vs-spark-ml: against Spark ML's CrossValidator)")
     String name;
+
+    @Option(names = "--vs-spark-ml", description = "tuning: compare with Spark ML's CrossValidator (required: it is the benchmark)")
+    boolean vsSparkMl;
+
+    @Option(names = "--master", description = "tuning: the Spark master both tuners share; default local[*]")
+    String master = "local[*]";
 
     @Option(names = "--vs-pytorch", description = "engine: also time the PyTorch 1.13 peer (Debian python3-torch) and print ratios")
     boolean vsPytorch;
@@ -30,7 +37,8 @@ class BenchCommand implements Callable<Integer> {
     @Option(names = "--injections", description = "faults: drills per fault class; default 3 (≈ 15 min on 2 cores)")
     int injections = 3;
 
-    @Option(names = "--doc", description = "faults: where to write the table; default docs/RELIABILITY.md ('-' prints only)")
+    @Option(names = "--doc", description = "faults, tuning: where to write the table; default docs/RELIABILITY.md (faults), "
+            + "docs/PERFORMANCE.md (tuning); '-' prints only")
     String doc;
 
     @Override
@@ -68,8 +76,29 @@ class BenchCommand implements Callable<Integer> {
                     return ExitCode.FAILED;
                 }
             }
-            default -> throw new IllegalArgumentException("unknown benchmark '" + name + "'; known: engine, spark, memory, table, faults");
+            case "tuning" -> {
+                if (!vsSparkMl) {
+                    throw new io.hypergrad.common.config.ConfigException("bench tuning compares with Spark ML: run it as bench tuning --vs-spark-ml");
+                }
+                Path target = doc == null ? home.resolve("docs/PERFORMANCE.md") : doc.equals("-") ? null : Path.of(doc);
+                io.hypergrad.driver.bench.TuningBench.run(master, target, commit(home), System.out);
+            }
+            default -> throw new IllegalArgumentException("unknown benchmark '" + name + "'; known: engine, spark, memory, table, faults, tuning");
         }
         return ExitCode.OK;
+    }
+
+    /** The commit the benchmark runs at (with "+changes" when the tree is dirty), or "unknown" outside a git checkout. */
+    private static String commit(Path home) {
+        try {
+            Process p = new ProcessBuilder("git", "-C", home.toString(), "describe", "--always", "--dirty=+changes").redirectErrorStream(true).start();
+            String s = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            return p.waitFor() == 0 && !s.isEmpty() ? s : "unknown";
+        } catch (java.io.IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.hypergrad.common.config.ConfigException;
 import io.hypergrad.common.config.RunConfig;
 import io.hypergrad.common.data.DatasetException;
 import io.hypergrad.common.data.Table;
+import io.hypergrad.common.data.TableCache;
 import io.hypergrad.common.data.TableSpec;
 import io.hypergrad.common.nn.LossFunction;
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -58,6 +61,31 @@ public final class TablePreparation {
         return c.with("hypergrad.data.cache", JSON.valueToTree(uri).toString());
     }
 
+    /**
+     * The config with its table prepared from rows the caller hands over (the Spark ML estimators, the
+     * notebook API's {@code table(df)}): {@code hypergrad.data.*} says which columns and how to split, as
+     * for a read source, but the rows come from {@code df} ({@link TableSource#read(Dataset, TableSpec)});
+     * the cache goes into the run folder's {@code data/}. {@code hypergrad.data.path}, {@code table},
+     * {@code format} and {@code options} are ignored.
+     */
+    public static RunConfig prepare(RunConfig c, Dataset<Row> df, String runDir) {
+        if (!c.get(RunConfig.PROBLEM).equals("table")) {
+            throw new ConfigException("a DataFrame is tuned on with hypergrad.problem = table, not " + c.get(RunConfig.PROBLEM));
+        }
+        Table t = TableSource.read(df, specOf(c, TableSpec.DATAFRAME, null, null));
+        Configuration hadoop = df.sparkSession().sparkContext().hadoopConfiguration();
+        Path cache = new Path(new Path(runDir, "data"), "table-" + t.fingerprint().substring(0, 16) + ".hgt");
+        String uri;
+        try {
+            uri = cache.getFileSystem(hadoop).makeQualified(cache).toString();
+        } catch (IOException e) {
+            throw new DatasetException(runDir + ": cannot open the run folder: " + e.getMessage(), e);
+        }
+        TableCache.write(t, uri);
+        writeProvenance(hadoop, new Path(runDir, SOURCE_FILE), t.provenance());
+        return c.with("hypergrad.data.cache", JSON.valueToTree(uri).toString());
+    }
+
     /** What to read, from the config: the loss decides classification or regression. */
     public static TableSpec specOf(RunConfig c) {
         String format = c.get(RunConfig.DATA_FORMAT);
@@ -68,12 +96,16 @@ public final class TablePreparation {
                     ? "hypergrad.data.format = table needs hypergrad.data.table (a catalog table name)"
                     : "hypergrad.problem = table needs hypergrad.data.path (the " + format + " source: a file, folder or glob, any Hadoop URI)");
         }
+        return specOf(c, format, path, table);
+    }
+
+    private static TableSpec specOf(RunConfig c, String format, String path, String table) {
         if (c.get(RunConfig.DATA_VALIDATION) + c.get(RunConfig.DATA_TEST) >= 0.95) {
             throw new ConfigException("hypergrad.data.split.validation + hypergrad.data.split.test = "
                     + (c.get(RunConfig.DATA_VALIDATION) + c.get(RunConfig.DATA_TEST)) + ": leaves (almost) no training rows");
         }
         int[] shape = c.get(RunConfig.DATA_SHAPE).stream().mapToInt(Integer::intValue).toArray();
-        return new TableSpec(format, path, table, c.get(RunConfig.DATA_OPTIONS), c.get(RunConfig.DATA_LABEL), c.get(RunConfig.DATA_FEATURES),
+        return new TableSpec(format, path, table, format.equals(TableSpec.DATAFRAME) ? Map.of() : c.get(RunConfig.DATA_OPTIONS), c.get(RunConfig.DATA_LABEL), c.get(RunConfig.DATA_FEATURES),
                 c.get(RunConfig.DATA_GROUP), shape.length == 0 ? null : shape, c.get(RunConfig.DATA_VALIDATION), c.get(RunConfig.DATA_TEST),
                 c.get(RunConfig.DATA_SPLIT_COLUMN), c.get(RunConfig.DATA_STANDARDIZE), c.get(RunConfig.DATA_NULLS),
                 LossFunction.parse(c.get(RunConfig.MODEL_LOSS)).classification(), c.get(RunConfig.SEED),

@@ -76,8 +76,32 @@ public final class TableSource {
      *                          table over the memory budget
      */
     public static Table read(SparkSession spark, TableSpec spec) {
+        if (spec.dataFrame()) {
+            throw new IllegalArgumentException("a DataFrame spec has nothing to read: use read(Dataset, TableSpec)");
+        }
         Map<String, String> provenance = provenance(spark, spec);
-        Dataset<Row> df = load(spark, spec);
+        return read(load(spark, spec), spec, provenance);
+    }
+
+    /**
+     * Validates and builds the table from rows the caller already has (the Spark ML estimators, the
+     * notebook API): the same checks, split and standardisation as a read source. The spec's format is
+     * {@link TableSpec#DATAFRAME}. Its provenance is the spec's settings, the schema, and a SHA-256 of the
+     * collected contents (a DataFrame has no files to fingerprint). Rows keep the DataFrame's order:
+     * file order when it still reads files directly, else its partitions' order.
+     *
+     * @throws DatasetException as {@link #read(SparkSession, TableSpec)}
+     */
+    public static Table read(Dataset<Row> df, TableSpec spec) {
+        if (!spec.dataFrame()) {
+            throw new IllegalArgumentException("spec format " + spec.format() + " names a source: use read(SparkSession, TableSpec)");
+        }
+        Map<String, String> provenance = new LinkedHashMap<>(spec.settings());
+        provenance.put("schema", df.schema().simpleString());
+        return read(df, spec, provenance);
+    }
+
+    private static Table read(Dataset<Row> df, TableSpec spec, Map<String, String> provenance) {
         // Counted before the columns are judged: an empty CSV's columns all infer as strings, and "no rows"
         // is the cause a user needs to hear, not "no numeric feature column".
         long rows = guard(spec, () -> df.count());
@@ -94,6 +118,9 @@ public final class TableSource {
         }
         Collected c = collect(df, spec, plan, columns);
         c.checkNulls(spec, plan, columns);
+        if (spec.dataFrame()) {
+            provenance.put("content", c.digest());
+        }
         return Table.build(spec, provenance, columns, c.x, c.labels, c.targets, c.groups, c.splits);
     }
 
@@ -547,6 +574,32 @@ public final class TableSource {
                 }
             }
             return c;
+        }
+
+        /** SHA-256 over the decoded rows (features, labels or targets, groups, split values), in order. */
+        String digest() {
+            try {
+                java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+                ByteBuffer row = ByteBuffer.allocate(8);
+                for (float v : x) {
+                    md.update(row.clear().putInt(Float.floatToIntBits(v)).array(), 0, 4);
+                }
+                if (targets != null) {
+                    for (double t : targets) {
+                        md.update(row.clear().putLong(Double.doubleToLongBits(t)).array(), 0, 8);
+                    }
+                }
+                for (String[] texts : new String[][] {labels, groups, splits}) {
+                    if (texts != null) {
+                        for (String t : texts) {
+                            md.update((t + "\n").getBytes(StandardCharsets.UTF_8));
+                        }
+                    }
+                }
+                return "rows " + (labels != null ? labels.length : targets.length) + ", sha256 " + java.util.HexFormat.of().formatHex(md.digest());
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         private static String utf(ByteBuffer b) {

@@ -18,48 +18,99 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Scores a DataFrame with a saved network on the executors, a chunk of rows per forward pass: the input's
- * columns plus {@code prediction} (the class, as the label's value, or the predicted number) and, for a
- * classifier, {@code probability} (one entry per class, in the order of the saved classes). Nothing is
- * collected to the driver.
+ * Scores a DataFrame with a saved network on the executors, a chunk of rows per forward pass, appending
+ * the columns an {@link Output} makes from each row's network output. {@link #score(SparkSession,
+ * SavedModel, Dataset)} is {@code hypergrad predict}'s: {@code prediction} (the class, as the label's
+ * value, or the predicted number) and, for a classifier, {@code probability} (one entry per class, in the
+ * order of the saved classes). Nothing is collected to the driver.
  */
 public final class BatchScorer {
     /** Rows per forward pass: large enough for the matrix products to pay, small enough for any partition. */
     static final int CHUNK = 256;
 
+    /**
+     * The columns appended to each scored row, made from the network's outputs. Runs on executors, so
+     * it is serialisable.
+     */
+    public interface Output extends java.io.Serializable {
+        /** The input's schema with the appended columns. */
+        StructType schema(StructType input);
+
+        /** How many values {@link #fill} appends. */
+        int width();
+
+        /**
+         * Writes the appended values of row {@code i} of a chunk into {@code row[at…at + width())}.
+         *
+         * @param outputs the network's outputs for the chunk, {@code model.outputs()} per row
+         */
+        void fill(SavedModel model, double[] outputs, int i, Object[] row, int at);
+    }
+
     private BatchScorer() {}
 
-    /** The scored table (lazy: a Spark action runs it). */
+    /** The scored table with {@code hypergrad predict}'s columns (lazy: a Spark action runs it). */
     public static Dataset<Row> score(SparkSession spark, SavedModel model, Dataset<Row> input) {
-        RowFeatures features = model.rowFeatures().bind(input.schema());
-        StructType schema = input.schema();
-        if (List.of(schema.fieldNames()).contains("prediction")) {
+        if (List.of(input.schema().fieldNames()).contains("prediction")) {
             throw new io.hypergrad.common.config.ConfigException("the input already has a column named prediction; rename or drop it first");
         }
-        schema = schema.add("prediction", model.classification() ? DataTypes.StringType : DataTypes.DoubleType, false);
-        if (model.classification()) {
-            schema = schema.add("probability", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
-        }
-        JavaRDD<Row> rows = input.javaRDD().mapPartitions(it -> new Scoring(model, features, it));
+        return score(spark, model, input, new PredictColumns(model.classification()));
+    }
+
+    /** The scored table with the columns {@code output} makes (lazy: a Spark action runs it). */
+    public static Dataset<Row> score(SparkSession spark, SavedModel model, Dataset<Row> input, Output output) {
+        RowFeatures features = model.rowFeatures().bind(input.schema());
+        StructType schema = output.schema(input.schema());
+        JavaRDD<Row> rows = input.javaRDD().mapPartitions(it -> new Scoring(model, features, output, it));
         return spark.createDataFrame(rows, schema);
+    }
+
+    /** {@code hypergrad predict}'s columns: the class as the label's value (or the number), and class probabilities. */
+    private record PredictColumns(boolean classification) implements Output {
+        @Override
+        public StructType schema(StructType input) {
+            StructType s = input.add("prediction", classification ? DataTypes.StringType : DataTypes.DoubleType, false);
+            return classification ? s.add("probability", DataTypes.createArrayType(DataTypes.DoubleType, false), false) : s;
+        }
+
+        @Override
+        public int width() {
+            return classification ? 2 : 1;
+        }
+
+        @Override
+        public void fill(SavedModel model, double[] outputs, int i, Object[] row, int at) {
+            if (classification) {
+                LossFunction loss = model.lossFunction();
+                double[] p = Metrics.probabilities(loss, outputs, model.outputs(), i);
+                row[at] = model.classes().get(Metrics.predictedClass(loss, outputs, model.outputs(), i));
+                Double[] boxed = new Double[p.length];
+                for (int k = 0; k < p.length; k++) {
+                    boxed[k] = p[k];
+                }
+                row[at + 1] = boxed;
+            } else {
+                row[at] = outputs[i] * model.targetScale() + model.targetMean();
+            }
+        }
     }
 
     /** One partition's rows, scored a chunk at a time. */
     private static final class Scoring implements Iterator<Row> {
         private final SavedModel saved;
         private final RowFeatures features;
+        private final Output output;
         private final Iterator<Row> in;
         private final Model model;
-        private final LossFunction loss;
         private final List<Row> ready = new ArrayList<>();
         private int next;
 
-        Scoring(SavedModel saved, RowFeatures features, Iterator<Row> in) {
+        Scoring(SavedModel saved, RowFeatures features, Output output, Iterator<Row> in) {
             this.saved = saved;
             this.features = features;
+            this.output = output;
             this.in = in;
             this.model = saved.model();
-            this.loss = saved.lossFunction();
         }
 
         @Override
@@ -84,24 +135,13 @@ public final class BatchScorer {
             Tape tape = new Tape();
             double[] out = model.forward(tape, model.layout().bind(tape, saved.w(), null, saved.lambdaModel()),
                     new Batch(x, saved.featureShape(), null, null)).v;
-            int width = saved.outputs();
             for (int i = 0; i < chunk.size(); i++) {
                 Row r = chunk.get(i);
-                Object[] v = new Object[r.size() + (saved.classification() ? 2 : 1)];
+                Object[] v = new Object[r.size() + output.width()];
                 for (int j = 0; j < r.size(); j++) {
                     v[j] = r.get(j);
                 }
-                if (saved.classification()) {
-                    double[] p = Metrics.probabilities(loss, out, width, i);
-                    v[r.size()] = saved.classes().get(Metrics.predictedClass(loss, out, width, i));
-                    Double[] boxed = new Double[p.length];
-                    for (int k = 0; k < p.length; k++) {
-                        boxed[k] = p[k];
-                    }
-                    v[r.size() + 1] = boxed;
-                } else {
-                    v[r.size()] = out[i] * saved.targetScale() + saved.targetMean();
-                }
+                output.fill(saved, out, i, v, r.size());
                 ready.add(RowFactory.create(v));
             }
             return true;

@@ -51,8 +51,16 @@ public record SavedModel(int version, List<Map<String, Object>> layers, String l
                 t.classification() ? t.classes() : List.of(), t.mean(), t.std(), w,
                 java.util.Arrays.copyOf(lambda, p.schema().build(t.featureShape(), p.outputs(), false).layout().size(io.hypergrad.common.nn.Role.HYPER)),
                 p.targetScaling()[0], p.targetScaling()[1]);
+        m.save(folder);
+    }
+
+    /**
+     * Writes this network to {@code folder}'s {@link #FILE}, atomically. Doubles are written in their
+     * shortest exact form, so {@link #read} gives back the same bits.
+     */
+    public void save(RunFolder folder) {
         try {
-            folder.writeAtomically(FILE, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+            folder.writeAtomically(FILE, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode the model: " + e.getMessage(), e);
         }
