@@ -62,6 +62,7 @@ public class SinusoidCurvature {
                 es[k] = Estimators.parse(estimator).create(0.75, k);
                 z[k] = opt.init(phi);
                 es[k].begin(new Bilevel(train, val, opt, ts[k].valBatch()), lambda, z[k]);
+                es[k].drawsBatchesFrom(ts[k]::trainBatch);
             }
             for (int t = 1; t <= steps; t++) {
                 for (int k = 0; k < tasks; k++) {

@@ -2,18 +2,23 @@ package io.hypergrad.common.hypergrad;
 
 import io.hypergrad.common.inner.InnerState;
 import io.hypergrad.common.nn.Batch;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * {@code drmad} (Fu et al. 2016): a reverse sweep over the straight line between z_0 and z_T instead of
  * the stored trajectory, ẑ_{t−1} = (1 − (t−1)/T)·z_0 + ((t−1)/T)·z_T; the optimiser buffers are
- * interpolated like w. Memory: z_0, z_T and the batch references — flat in T. Exact when the
- * trajectory is that line.
+ * interpolated like w. Memory: z_0 and z_T — flat in T: the batches are redrawn by step from the
+ * episode's batch function ({@link #drawsBatchesFrom}), never held. Exact when the trajectory is that
+ * line.
+ *
+ * <p>Cost: T JVPs, where the paper's accounting (and the HyperDistill paper's table) says 2T − 1. The
+ * papers count the adjoint's transport ā·A_t (T − 1 products: none is needed below t = 1) and the
+ * hyperparameter products ā·B_t (T) as separate Jacobian products; here one forward-over-reverse sweep
+ * at ẑ_{t−1} yields both, as it does for {@code reverse}, so {@link #jvps} counts the T sweeps spent.
  */
 public final class DrMad extends AbstractEstimator {
     private InnerState first;
-    private final List<Batch> batches = new ArrayList<>();
+    private IntFunction<Batch> source;
 
     @Override
     public String name() {
@@ -24,13 +29,19 @@ public final class DrMad extends AbstractEstimator {
     public void begin(Bilevel problem, double[] lambda, InnerState z0) {
         super.begin(problem, lambda, z0);
         first = z0;
-        batches.clear();
+    }
+
+    @Override
+    public void drawsBatchesFrom(IntFunction<Batch> batches) {
+        source = batches;
     }
 
     @Override
     public double[] observe(InnerState zPrev, Batch batch, InnerState z) {
         requireBegun();
-        batches.add(batch);
+        if (source == null) {
+            throw new IllegalStateException("drmad redraws its batches by step: run it through Episode, or call drawsBatchesFrom first");
+        }
         last = z;
         return null;
     }
@@ -40,7 +51,7 @@ public final class DrMad extends AbstractEstimator {
         requireBegun();
         Bilevel.ValGradient vg = problem.valGradient(last.w, lambda);
         double[] h = vg.fo().clone();
-        sweep(problem, lambda, first, last, batches, vg.alpha(), h, null);
+        sweep(problem, lambda, first, last, source, vg.alpha(), h, null);
         return h;
     }
 
@@ -51,20 +62,22 @@ public final class DrMad extends AbstractEstimator {
     }
 
     /**
-     * The DrMAD reverse sweep from α on w_T: adds ā·B_t into {@code acc} for t = T … 1, where the
-     * adjoint moves by the optimiser's VJP at the interpolated states.
+     * The DrMAD reverse sweep from α on w_T: adds ā·B_t into {@code acc} for t = T … 1 (T = zT.step −
+     * z0.step), where the adjoint moves by the optimiser's VJP at the interpolated states and D_t is
+     * redrawn as {@code batches.apply(z0.step + t)}.
      */
-    static void sweep(Bilevel problem, double[] lambda, InnerState z0, InnerState zT, List<Batch> batches, double[] alpha,
-                      double[] acc, StepVisitor visitor) {
-        int steps = batches.size();
+    static void sweep(Bilevel problem, double[] lambda, InnerState z0, InnerState zT, IntFunction<Batch> batches,
+                      double[] alpha, double[] acc, StepVisitor visitor) {
+        int steps = zT.step - z0.step;
         InnerState adj = Bilevel.seed(zT, alpha);
         for (int t = steps; t >= 1; t--) {
             double frac = (t - 1) / (double) steps;
             InnerState zHat = InnerState.mix(1 - frac, z0, zT);
             InnerState hatAtStep = new InnerState(zHat.w, zHat.buffers, z0.step + t - 1);
-            adj = problem.optimizer().vjp(hatAtStep, lambda, batches.get(t - 1), adj, problem.train(), acc);
+            Batch batch = batches.apply(z0.step + t);
+            adj = problem.optimizer().vjp(hatAtStep, lambda, batch, adj, problem.train(), acc);
             if (visitor != null) {
-                visitor.visit(t, hatAtStep, batches.get(t - 1), acc);
+                visitor.visit(t, hatAtStep, batch, acc);
             }
         }
     }

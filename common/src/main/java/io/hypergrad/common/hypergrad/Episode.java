@@ -51,6 +51,7 @@ public final class Episode {
     /** The one inner loop: unguarded it only steps and observes; guarded it also checks every step. */
     private static Window loop(Bilevel problem, double[] lambda, InnerState z, int steps, IntFunction<Batch> batches,
                                HypergradientEstimator estimator, boolean guarded, double divergence) {
+        estimator.drawsBatchesFrom(batches);
         List<double[]> trajectory = new ArrayList<>();
         InnerState cur = z;
         double bound = Double.NaN;

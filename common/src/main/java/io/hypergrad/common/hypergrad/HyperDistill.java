@@ -3,17 +3,25 @@ package io.hypergrad.common.hypergrad;
 import io.hypergrad.common.inner.InnerState;
 import io.hypergrad.common.nn.Batch;
 import io.hypergrad.common.random.CounterRng;
+import java.util.function.IntFunction;
 
 /**
  * {@code hyperdistill(γ)} (Lee et al., ICLR 2022): per online step t,
  * p_t = (γ − γᵗ)/(1 − γᵗ); the distilled state and batch absorb (z_{t−1}, D_t) with weight 1 − p_t;
  * v_t = α_t·∂Φ(z*, λ; D*)/∂λ (one JVP); g_t = g^FO_t + θ·(1 − γᵗ)/(1 − γ)·v_t. With γ = 0 and θ = 1 it
  * is exactly {@code one-step}. Memory is one distilled state and batch: flat in the horizon.
+ *
+ * <p>An episode cut into windows carries t, θ, the seed and the distilled point across them
+ * ({@link #carry}, {@link #resume}): with λ fixed the cut episode's estimates equal the uncut one's bit
+ * for bit. θ and the seed are the episode's own, fixed when it began, even when the estimator that
+ * resumes it was made with others (a θ refit between windows applies to episodes that begin later).
  */
 public final class HyperDistill extends AbstractEstimator {
     private final double gamma;
     private final double theta;
     private final long seed;
+    private double episodeTheta;
+    private long episodeSeed;
     private Distillation distilled;
     private int t;
 
@@ -44,6 +52,23 @@ public final class HyperDistill extends AbstractEstimator {
         super.begin(problem, lambda, z0);
         distilled = null;
         t = 0;
+        episodeTheta = theta;
+        episodeSeed = seed;
+    }
+
+    @Override
+    public DistilledPoint carry() {
+        return distilled == null ? null
+                : new DistilledPoint(t, episodeTheta, episodeSeed, distilled.state(), distilled.steps(), distilled.rows());
+    }
+
+    @Override
+    public void resume(Bilevel problem, double[] lambda, InnerState z, DistilledPoint carried, IntFunction<Batch> batches) {
+        super.begin(problem, lambda, z);
+        t = carried.t();
+        episodeTheta = carried.theta();
+        episodeSeed = carried.seed();
+        distilled = Distillation.restore(carried.state(), carried.steps(), carried.rows(), batches);
     }
 
     @Override
@@ -51,16 +76,16 @@ public final class HyperDistill extends AbstractEstimator {
         requireBegun();
         t++;
         if (t == 1) {
-            distilled = Distillation.start(zPrev, batch);
+            distilled = Distillation.start(zPrev, batch, z.step);
         } else {
             double gt = Math.pow(gamma, t);
             double p = (gamma - gt) / (1 - gt);
-            distilled = distilled.add(p, zPrev, batch, CounterRng.of(seed, zPrev.step, 0xD157));
+            distilled = distilled.add(p, zPrev, batch, z.step, CounterRng.of(episodeSeed, zPrev.step, 0xD157));
         }
         last = z;
         Bilevel.ValGradient vg = problem.valGradient(z.w, lambda);
         double[] v = distilled.jvp(problem, lambda, vg.alpha());
-        double scale = theta * (1 - Math.pow(gamma, t)) / (1 - gamma);
+        double scale = episodeTheta * (1 - Math.pow(gamma, t)) / (1 - gamma);
         double[] g = vg.fo().clone();
         for (int i = 0; i < g.length; i++) {
             g[i] += scale * v[i];

@@ -2,6 +2,7 @@ package io.hypergrad.common.hypergrad;
 
 import io.hypergrad.common.inner.InnerState;
 import io.hypergrad.common.nn.Batch;
+import java.util.function.IntFunction;
 
 /**
  * Estimates dL_val(w_t, λ)/dλ while watching an episode of inner steps. The caller runs the inner
@@ -17,6 +18,32 @@ public interface HypergradientEstimator {
 
     /** Starts an episode at z_0 with hyperparameters λ (held fixed during the episode). */
     void begin(Bilevel problem, double[] lambda, InnerState z0);
+
+    /**
+     * What this estimator carries into the next window of a continuing episode, when the window ends
+     * before the episode does; null when it starts afresh at every window (every estimator but
+     * HyperDistill, whose distilled point spans the episode).
+     */
+    default DistilledPoint carry() {
+        return null;
+    }
+
+    /**
+     * Continues an episode at z (the state the last window ended in) from what {@link #carry} gave, with
+     * the window's λ; {@code batches} redraws D_t, a pure function of the step t.
+     *
+     * @throws IllegalArgumentException when this estimator carries nothing
+     */
+    default void resume(Bilevel problem, double[] lambda, InnerState z, DistilledPoint carried, IntFunction<Batch> batches) {
+        throw new IllegalArgumentException(name() + " carries nothing across windows");
+    }
+
+    /**
+     * Where D_t comes from: a pure function of the step t. {@link Episode} hands it over before the first
+     * step of each window, so an estimator that sweeps back over its window (drmad) keeps step numbers
+     * and redraws the batches instead of holding copies.
+     */
+    default void drawsBatchesFrom(IntFunction<Batch> batches) {}
 
     /**
      * Observes one inner step z_{t−1} → z_t on D_t. Online estimators return their hypergradient at z_t

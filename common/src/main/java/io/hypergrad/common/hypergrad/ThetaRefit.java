@@ -3,8 +3,6 @@ package io.hypergrad.common.hypergrad;
 import io.hypergrad.common.inner.InnerState;
 import io.hypergrad.common.nn.Batch;
 import io.hypergrad.common.random.CounterRng;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.IntFunction;
 
 /**
@@ -57,9 +55,7 @@ public final class ThetaRefit {
      */
     public static Sweep samples(Bilevel problem, double[] lambda, InnerState z0, int steps, IntFunction<Batch> batches,
                                 double gamma, long seed, double divergence) {
-        BatchRecorder seen = new BatchRecorder();
-        seen.begin(problem, lambda, z0);
-        Episode.Window forward = Episode.runGuarded(problem, lambda, z0, steps, batches, seen, divergence);
+        Episode.Window forward = Episode.runGuarded(problem, lambda, z0, steps, batches, new ForwardOnly(), divergence);
         if (forward.fault() != null) {
             return new Sweep(Samples.empty(), forward.fault());
         }
@@ -69,13 +65,14 @@ public final class ThetaRefit {
         double[] xs = new double[steps];
         double[] ys = new double[steps];
         Distillation[] d = new Distillation[1];
-        DrMad.sweep(problem, lambda, z0, z, seen.batches, alpha, acc, (t, zHat, batch, partial) -> {
+        DrMad.sweep(problem, lambda, z0, z, batches, alpha, acc, (t, zHat, batch, partial) -> {
             int s = steps - t + 1;
+            int step = z0.step + t;
             if (s == 1) {
-                d[0] = Distillation.start(zHat, batch);
+                d[0] = Distillation.start(zHat, batch, step);
             } else {
                 double p = (1 - Math.pow(gamma, s - 1)) / (1 - Math.pow(gamma, s));
-                d[0] = d[0].add(p, zHat, batch, CounterRng.of(seed, s, 0x7E7A));
+                d[0] = d[0].add(p, zHat, batch, step, CounterRng.of(seed, s, 0x7E7A));
             }
             double[] v = d[0].jvp(problem, lambda, alpha);
             double norm = 0;
@@ -98,23 +95,21 @@ public final class ThetaRefit {
         return new Sweep(new Samples(xs, ys), null);
     }
 
-    /** Records each step's batch for the backward sweep; estimates nothing. */
-    private static final class BatchRecorder implements HypergradientEstimator {
-        final List<Batch> batches = new ArrayList<>();
-
+    /**
+     * The forward pass only steps: the backward sweep redraws each D_t by step from the batch function, so
+     * the refit holds no batch copies (memory flat in T, as DrMAD's).
+     */
+    private static final class ForwardOnly implements HypergradientEstimator {
         @Override
         public String name() {
             return "θ-refit forward pass";
         }
 
         @Override
-        public void begin(Bilevel problem, double[] lambda, InnerState z0) {
-            batches.clear();
-        }
+        public void begin(Bilevel problem, double[] lambda, InnerState z0) {}
 
         @Override
         public double[] observe(InnerState zPrev, Batch batch, InnerState z) {
-            batches.add(batch);
             return null;
         }
 
