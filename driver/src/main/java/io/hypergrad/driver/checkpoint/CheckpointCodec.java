@@ -1,5 +1,6 @@
 package io.hypergrad.driver.checkpoint;
 
+import io.hypergrad.common.hypergrad.DistilledPoint;
 import io.hypergrad.common.inner.InnerState;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -14,16 +15,20 @@ import java.util.ArrayList;
 import java.util.Arrays;
 
 /**
- * The checkpoint file format, version 1: an explicit, field-by-field encoding of a {@link DriverState}
+ * The checkpoint file format, version 2: an explicit, field-by-field encoding of a {@link DriverState}
  * (never Java serialisation, so a crafted file cannot instantiate classes), big-endian:
  *
  * <pre>
  *   magic      8 bytes  "HGCKPT\r\n"
- *   version    int      1
+ *   version    int      2
  *   config     int n, n bytes UTF-8   the run-defining config keys the state belongs to
  *   state      the DriverState fields in declaration order (arrays as int length, −1 for null, then values)
  *   sha256     32 bytes over everything before it
  * </pre>
+ *
+ * Version 2 added {@link DriverState#episodeCarries} after the episode states: per slot a flag, then
+ * t, θ, seed, z* and D*'s (step, row) keys. Version 1 files are still read, with no carries: their
+ * continuing episodes' estimators begin afresh at the next window, as the code that wrote them did.
  *
  * Reading checks the magic, the version and the checksum before it parses anything, and bounds every
  * length by the bytes that remain, so a truncated, flipped or hostile file is refused with a message and
@@ -31,7 +36,9 @@ import java.util.Arrays;
  */
 public final class CheckpointCodec {
     /** The format version this code writes and reads. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The oldest format version this code still reads. */
+    public static final int OLDEST_READABLE = 1;
     private static final byte[] MAGIC = "HGCKPT\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int DIGEST = 32;
 
@@ -75,9 +82,23 @@ public final class CheckpointCodec {
                 for (InnerState z : s.episodeStates) {
                     out.writeBoolean(z != null);
                     if (z != null) {
-                        writeDoubles(out, z.w);
-                        writeMatrix(out, z.buffers);
-                        out.writeInt(z.step);
+                        writeState(out, z);
+                    }
+                }
+            }
+            if (s.episodeCarries == null) {
+                out.writeInt(-1);
+            } else {
+                out.writeInt(s.episodeCarries.length);
+                for (DistilledPoint c : s.episodeCarries) {
+                    out.writeBoolean(c != null);
+                    if (c != null) {
+                        out.writeInt(c.t());
+                        out.writeDouble(c.theta());
+                        out.writeLong(c.seed());
+                        writeState(out, c.state());
+                        writeInts(out, c.steps());
+                        writeInts(out, c.rows());
                     }
                 }
             }
@@ -112,8 +133,9 @@ public final class CheckpointCodec {
         ByteBuffer in = ByteBuffer.wrap(file, 0, body);
         in.position(MAGIC.length);
         int version = in.getInt();
-        if (version != VERSION) {
-            throw new InvalidCheckpointException("format version " + version + " (this build reads version " + VERSION + ")");
+        if (version < OLDEST_READABLE || version > VERSION) {
+            throw new InvalidCheckpointException("format version " + version + " (this build reads versions "
+                    + OLDEST_READABLE + " to " + VERSION + ")");
         }
         try {
             String config = readString(in);
@@ -136,7 +158,18 @@ public final class CheckpointCodec {
                 s.episodeStates = new InnerState[states];
                 for (int i = 0; i < states; i++) {
                     if (in.get() != 0) {
-                        s.episodeStates[i] = new InnerState(readDoubles(in), readMatrix(in), in.getInt());
+                        s.episodeStates[i] = readState(in);
+                    }
+                }
+            }
+            if (version >= 2) {
+                int carries = length(in, 1);
+                if (carries >= 0) {
+                    s.episodeCarries = new DistilledPoint[carries];
+                    for (int i = 0; i < carries; i++) {
+                        if (in.get() != 0) {
+                            s.episodeCarries[i] = readCarry(in);
+                        }
                     }
                 }
             }
@@ -154,6 +187,30 @@ public final class CheckpointCodec {
             return new Decoded(config, s);
         } catch (BufferUnderflowException e) {
             throw new InvalidCheckpointException("ends in the middle of a field");
+        }
+    }
+
+    private static void writeState(DataOutputStream out, InnerState z) throws IOException {
+        writeDoubles(out, z.w);
+        writeMatrix(out, z.buffers);
+        out.writeInt(z.step);
+    }
+
+    private static InnerState readState(ByteBuffer in) {
+        return new InnerState(readDoubles(in), readMatrix(in), in.getInt());
+    }
+
+    private static DistilledPoint readCarry(ByteBuffer in) {
+        int t = in.getInt();
+        double theta = in.getDouble();
+        long seed = in.getLong();
+        InnerState z = readState(in);
+        int[] steps = readInts(in);
+        int[] rows = readInts(in);
+        try {
+            return new DistilledPoint(t, theta, seed, z, steps, rows);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new InvalidCheckpointException("an episode's distilled point is malformed (t " + t + ")");
         }
     }
 

@@ -25,6 +25,11 @@ public final class DriverState {
     public int[] taskRounds;
     /** Per task slot: the state of its continuing episode, or null. */
     public io.hypergrad.common.inner.InnerState[] episodeStates;
+    /**
+     * Per task slot: what the estimator of its continuing episode carries into the next window (HyperDistill's
+     * distilled point), or null; null as a whole in a version-1 checkpoint.
+     */
+    public io.hypergrad.common.hypergrad.DistilledPoint[] episodeCarries;
     /** Episodes done at the last θ refit. */
     public long episodesAtRefit;
     /** Koopman aggregations so far, and how many fell back to the last local hypergradient. */

@@ -250,19 +250,28 @@ public final class RoundLoop {
         st.taskRounds = new int[m];
         java.util.Arrays.fill(st.taskRounds, -1);
         st.episodeStates = new io.hypergrad.common.inner.InnerState[m];
+        st.episodeCarries = new io.hypergrad.common.hypergrad.DistilledPoint[m];
         return st;
     }
 
-    /** Records the states of episodes that continue; slots whose episode ended draw a new task next round. */
+    /**
+     * Records the states of episodes that continue and what their estimators carry; slots whose episode
+     * ended draw a new task next round.
+     */
     private static void carryEpisodes(DriverState st, PartialResult total, int round) {
+        if (st.episodeCarries == null) {
+            st.episodeCarries = new io.hypergrad.common.hypergrad.DistilledPoint[st.episodeStates.length];
+        }
         for (int slot = 0; slot < st.episodeStates.length; slot++) {
             if (st.episodeStates[slot] == null) {
                 st.taskRounds[slot] = round;
             }
             st.episodeStates[slot] = null;
+            st.episodeCarries[slot] = null;
         }
         for (int k = 0; k < total.continuingTasks.length; k++) {
             st.episodeStates[total.continuingTasks[k]] = total.continuingStates[k];
+            st.episodeCarries[total.continuingTasks[k]] = total.continuingCarries[k];
         }
         for (int slot = 0; slot < st.episodeStates.length; slot++) {
             if (st.episodeStates[slot] == null) {
@@ -284,7 +293,8 @@ public final class RoundLoop {
         List<EpisodeDescriptor> ds = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             ds.add(split == Split.META_TRAIN
-                    ? new EpisodeDescriptor(i, split, st.taskRounds[i], st.episodeStates[i])
+                    ? new EpisodeDescriptor(i, split, st.taskRounds[i], st.episodeStates[i],
+                            st.episodeCarries == null ? null : st.episodeCarries[i])
                     : new EpisodeDescriptor(i, split));
         }
         Broadcast<RoundPayload> b = sc.broadcast(new RoundPayload(round, st.lambda.clone(), st.phi.clone(), st.theta, config, refit));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hypergrad.common.hypergrad.DistilledPoint;
 import io.hypergrad.common.inner.InnerState;
 import io.hypergrad.driver.checkpoint.CheckpointCodec.InvalidCheckpointException;
 import java.nio.ByteBuffer;
@@ -27,6 +28,8 @@ class CheckpointCodecTest {
         s.metricsLines = new java.util.ArrayList<>(List.of("{\"round\":1}", "{\"round\":2,\"note\":\"λ ✓\"}"));
         s.taskRounds = new int[] {-1, 1};
         s.episodeStates = new InnerState[] {null, new InnerState(new double[] {9, 8}, new double[][] {{0.5, 0.25}}, 3)};
+        s.episodeCarries = new DistilledPoint[] {null, new DistilledPoint(3, 0.625, -5L,
+                new InnerState(new double[] {1, -0.0}, new double[][] {{2, 3}}, 2), new int[] {1, 3, 3}, new int[] {4, 0, 2})};
         s.episodesAtRefit = 4;
         s.koopmanCalls = 2;
         s.koopmanFallbacks = 1;
@@ -51,6 +54,15 @@ class CheckpointCodecTest {
         assertArrayEquals(e.taskRounds, s.taskRounds);
         assertNull(s.episodeStates[0]);
         assertEquals(e.episodeStates[1], s.episodeStates[1]);
+        assertNull(s.episodeCarries[0]);
+        DistilledPoint c = s.episodeCarries[1];
+        DistilledPoint ec = e.episodeCarries[1];
+        assertEquals(ec.t(), c.t());
+        assertEquals(ec.theta(), c.theta());
+        assertEquals(ec.seed(), c.seed());
+        assertEquals(ec.state(), c.state());
+        assertArrayEquals(ec.steps(), c.steps());
+        assertArrayEquals(ec.rows(), c.rows());
         assertEquals(e.episodesAtRefit, s.episodesAtRefit);
         assertEquals(e.koopmanCalls, s.koopmanCalls);
         assertEquals(e.koopmanFallbacks, s.koopmanFallbacks);
@@ -62,9 +74,11 @@ class CheckpointCodecTest {
         DriverState s = sample();
         s.outerState = null;
         s.episodeStates = null;
+        s.episodeCarries = null;
         DriverState d = CheckpointCodec.decode(CheckpointCodec.encode("", s)).state();
         assertNull(d.outerState);
         assertNull(d.episodeStates);
+        assertNull(d.episodeCarries);
     }
 
     @Test
@@ -88,11 +102,32 @@ class CheckpointCodecTest {
 
     @Test
     void anotherFormatVersionIsRefusedByName() {
-        byte[] file = CheckpointCodec.encode("", sample());
-        ByteBuffer.wrap(file).putInt(8, 2);
-        byte[] resealed = reseal(file);
-        InvalidCheckpointException e = assertThrows(InvalidCheckpointException.class, () -> CheckpointCodec.decode(resealed));
-        assertTrue(e.getMessage().contains("format version 2"), e.getMessage());
+        for (int version : new int[] {0, CheckpointCodec.VERSION + 1}) {
+            byte[] file = CheckpointCodec.encode("", sample());
+            ByteBuffer.wrap(file).putInt(8, version);
+            byte[] resealed = reseal(file);
+            InvalidCheckpointException e = assertThrows(InvalidCheckpointException.class, () -> CheckpointCodec.decode(resealed));
+            assertTrue(e.getMessage().contains("format version " + version), e.getMessage());
+        }
+    }
+
+    @Test
+    void aVersionOneFileIsReadWithoutCarries() {
+        // Version 1 is version 2 without the carries field (here the −1 of a null array, just before the
+        // four 8-byte fields that end the state).
+        DriverState s = sample();
+        s.episodeCarries = null;
+        byte[] v2 = CheckpointCodec.encode("k = v\n", s);
+        int carries = v2.length - 32 - 4 * 8 - 4;
+        assertEquals(-1, ByteBuffer.wrap(v2).getInt(carries));
+        byte[] v1 = new byte[v2.length - 4];
+        System.arraycopy(v2, 0, v1, 0, carries);
+        System.arraycopy(v2, carries + 4, v1, carries, v2.length - carries - 4);
+        ByteBuffer.wrap(v1).putInt(8, 1);
+        DriverState d = CheckpointCodec.decode(reseal(v1)).state();
+        assertNull(d.episodeCarries);
+        assertEquals(s.episodeStates[1], d.episodeStates[1]);
+        assertEquals(s.seconds, d.seconds);
     }
 
     @Test

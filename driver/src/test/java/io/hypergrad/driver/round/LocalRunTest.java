@@ -97,6 +97,28 @@ class LocalRunTest {
     }
 
     @Test
+    void hyperDistillCarriesItsDistilledPointAcrossWindowsAndThroughACheckpoint(@TempDir Path tmp) {
+        // T = 6 in windows of 2 with HyperDistill: the stop after round 2 falls at step 4 of 6, so the
+        // checkpoint holds each episode's distilled point (t = 4, D* as step/row keys) and the resumed
+        // run continues the distillation instead of restarting it.
+        RunConfig c = RunConfig.parse(CONFIG).with("hypergrad.estimator", "\"hyperdistill:0.9:1\"")
+                .with("hypergrad.inner.steps", "6").with("hypergrad.inner.window", "2")
+                .with("hypergrad.rounds", "6").with("hypergrad.eval.testTasks", "0");
+        Map<String, Object> whole = run("local[2]", tmp.resolve("a").toString(), c, false, false, -1);
+        String d = tmp.resolve("b").toString();
+        assertNull(run("local[1]", d, c, false, false, 2));
+        io.hypergrad.driver.checkpoint.DriverState mid = new io.hypergrad.driver.checkpoint.CheckpointStore(
+                new RunFolder(d, new org.apache.hadoop.conf.Configuration()), c).loadNewest().orElseThrow();
+        assertEquals(2, mid.round);
+        for (io.hypergrad.common.hypergrad.DistilledPoint p : mid.episodeCarries) {
+            assertEquals(4, p.t(), "the distilled point has absorbed steps 1–4");
+            assertEquals(3, p.state().step, "z* averages z_0 … z_3, the states each step started from");
+        }
+        Map<String, Object> resumed = run("local[2]", d, c, false, true, -1);
+        assertEquals(whole.get("lambdaSha256"), resumed.get("lambdaSha256"));
+    }
+
+    @Test
     void theKoopmanAggregatorExtrapolatesToTheRemainingHorizonOfTheEpisode(@TempDir Path tmp) {
         // A 30-step episode in windows of 12: R = 30 − 12 = 18 after round 1, 30 − 24 = 6 after round 2,
         // and the last window (6 steps) ends the episode: R = 0, NOT_APPLICABLE, not a fallback.

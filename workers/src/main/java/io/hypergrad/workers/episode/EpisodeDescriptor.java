@@ -1,5 +1,6 @@
 package io.hypergrad.workers.episode;
 
+import io.hypergrad.common.hypergrad.DistilledPoint;
 import io.hypergrad.common.inner.InnerState;
 import io.hypergrad.common.problems.Split;
 import java.io.Serializable;
@@ -19,24 +20,33 @@ public final class EpisodeDescriptor implements Serializable {
     private Split split;
     private int taskRound;
     private InnerState state;
+    private DistilledPoint carried;
 
     /** For Kryo. */
     private EpisodeDescriptor() {}
 
     /** A new episode of a task drawn in the current round. */
     public EpisodeDescriptor(int task, Split split) {
-        this(task, split, -1, null);
+        this(task, split, -1, null, null);
     }
 
     /**
      * An episode that continues: its task was drawn in round {@code taskRound} and it resumes from
-     * {@code state} (null for a new episode, whose task is drawn in the current round when taskRound < 0).
+     * {@code state} (null for a new episode, whose task is drawn in the current round when taskRound < 0),
+     * with what its estimator carried out of the last window ({@code carried}, null when it carries
+     * nothing).
      */
-    public EpisodeDescriptor(int task, Split split, int taskRound, InnerState state) {
+    public EpisodeDescriptor(int task, Split split, int taskRound, InnerState state, DistilledPoint carried) {
         this.task = task;
         this.split = split;
         this.taskRound = taskRound;
         this.state = state;
+        this.carried = carried;
+    }
+
+    /** What the estimator carried out of the last window, or null. */
+    public DistilledPoint carried() {
+        return carried;
     }
 
     /** The round the task was drawn in, or −1 for the current round. */

@@ -30,4 +30,6 @@ public final class EpisodeResult {
     public boolean pooled;
     /** The state after this window when the episode continues, else null. */
     public io.hypergrad.common.inner.InnerState state;
+    /** What the estimator carries into the next window when the episode continues, else null. */
+    public io.hypergrad.common.hypergrad.DistilledPoint carried;
 }

@@ -78,7 +78,11 @@ public final class EpisodeRunner {
         int total = problem.innerSteps();
         int tau = config.get(RunConfig.INNER_WINDOW);
         int steps = tau == 0 ? total - z0.step : Math.min(tau, total - z0.step);
-        estimator.begin(bilevel, payload.lambda, z0);
+        if (d.carried() != null) {
+            estimator.resume(bilevel, payload.lambda, z0, d.carried(), t::trainBatch);
+        } else {
+            estimator.begin(bilevel, payload.lambda, z0);
+        }
         Episode.Window window;
         try {
             window = Episode.runGuarded(bilevel, payload.lambda, z0, steps, batches(t, payload.round, task, inject), estimator,
@@ -124,6 +128,7 @@ public final class EpisodeRunner {
             }
         } else {
             r.state = window.state();
+            r.carried = estimator.carry();
         }
         Evaluation ev = problem.evaluate(wT, InnerOptimizer.modelLambda(payload.lambda, ws.train()), t.valBatch());
         r.valLoss = ev.loss();

@@ -57,6 +57,8 @@ public final class PartialResult implements Serializable {
     public int[] continuingTasks = new int[0];
     /** The states of continuing episodes, parallel to {@link #continuingTasks}. */
     public io.hypergrad.common.inner.InnerState[] continuingStates = new io.hypergrad.common.inner.InnerState[0];
+    /** What their estimators carry into the next window (null entries: nothing), parallel to {@link #continuingTasks}. */
+    public io.hypergrad.common.hypergrad.DistilledPoint[] continuingCarries = new io.hypergrad.common.hypergrad.DistilledPoint[0];
 
     /** Adds one episode's result. */
     public void add(EpisodeResult r) {
@@ -77,8 +79,10 @@ public final class PartialResult implements Serializable {
             int n = continuingTasks.length;
             continuingTasks = java.util.Arrays.copyOf(continuingTasks, n + 1);
             continuingStates = java.util.Arrays.copyOf(continuingStates, n + 1);
+            continuingCarries = java.util.Arrays.copyOf(continuingCarries, n + 1);
             continuingTasks[n] = r.task;
             continuingStates[n] = r.state;
+            continuingCarries[n] = r.carried;
         } else if (r.fault == null) {
             ended++;
         }
@@ -154,6 +158,8 @@ public final class PartialResult implements Serializable {
         System.arraycopy(p.continuingTasks, 0, continuingTasks, n, p.continuingTasks.length);
         continuingStates = java.util.Arrays.copyOf(continuingStates, n + p.continuingStates.length);
         System.arraycopy(p.continuingStates, 0, continuingStates, n, p.continuingStates.length);
+        continuingCarries = java.util.Arrays.copyOf(continuingCarries, n + p.continuingCarries.length);
+        System.arraycopy(p.continuingCarries, 0, continuingCarries, n, p.continuingCarries.length);
         if (episodes == 0) {
             rows = p.rows;
             trajectory = p.trajectory.clone();

@@ -20,6 +20,7 @@ public final class HypergradKryoRegistrator implements KryoRegistrator {
         EpisodeDescriptor[].class, PartialResult[].class,
         io.hypergrad.common.inner.InnerState.class, io.hypergrad.common.inner.InnerState[].class,
         String[].class,
+        io.hypergrad.common.hypergrad.DistilledPoint.class, io.hypergrad.common.hypergrad.DistilledPoint[].class,
     };
 
     /**

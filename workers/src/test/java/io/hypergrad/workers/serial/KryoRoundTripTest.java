@@ -45,11 +45,15 @@ class KryoRoundTripTest {
         assertEquals(9L, p.config.get(RunConfig.SEED));
 
         InnerState z = new InnerState(new double[] {1, 2, 3}, new double[][] {{4, 5, 6}}, 7);
-        EpisodeDescriptor d = roundTrip(new EpisodeDescriptor(5, Split.META_TRAIN, 2, z));
+        EpisodeDescriptor d = roundTrip(new EpisodeDescriptor(5, Split.META_TRAIN, 2, z,
+                new io.hypergrad.common.hypergrad.DistilledPoint(4, 0.5, 11L, z, new int[] {3, 4}, new int[] {1, 0})));
         assertEquals(5, d.task());
         assertEquals(Split.META_TRAIN, d.split());
         assertEquals(2, d.taskRound());
         assertEquals(z, d.state());
+        assertEquals(4, d.carried().t());
+        assertEquals(z, d.carried().state());
+        assertArrayEquals(new int[] {1, 0}, d.carried().rows());
 
         PartialResult r = new PartialResult();
         r.episodes = 2;
@@ -61,12 +65,14 @@ class KryoRoundTripTest {
         r.thetaY = new double[] {2};
         r.continuingTasks = new int[] {1};
         r.continuingStates = new InnerState[] {z};
+        r.continuingCarries = new io.hypergrad.common.hypergrad.DistilledPoint[] {d.carried()};
         PartialResult back = roundTrip(r);
         assertArrayEquals(r.trajectory, back.trajectory);
         assertArrayEquals(r.reptile, back.reptile);
         assertEquals(r.valLoss, back.valLoss);
         assertArrayEquals(r.thetaY, back.thetaY);
         assertEquals(z, back.continuingStates[0]);
+        assertArrayEquals(new int[] {3, 4}, back.continuingCarries[0].steps());
         assertArrayEquals(new int[] {1}, back.continuingTasks);
     }
 }
