@@ -7,16 +7,19 @@ import io.hypergrad.common.nn.Batch;
 
 /**
  * {@code cg-ift}: the implicit-function hypergradient at w_T, g = g^FO − H_λw·q with q solving
- * (H_ww + δ·I)·q = α by conjugate gradient on Hessian-vector products of the training loss on the last
- * batch, stopped when ‖r‖ ≤ tol·‖α‖ or after the iteration budget. δ damps the solve (it should include
- * any L2 weight decay of the inner optimiser, which adds δ·I to the stationarity condition). It
- * differentiates the training loss's stationarity, so it covers the model's λ tensors; optimiser
- * hyperparameters (learning rates do not move a fixed point; a weight-decay hook would) are refused.
+ * (H_ww + wd·I + δ·I)·q = α by conjugate gradient on Hessian-vector products of the training loss on the
+ * last batch, stopped when ‖r‖ ≤ tol·‖α‖ or after the iteration budget. wd is the inner optimiser's
+ * weight decay: the update's fixed point solves ∇_w L_train + wd·w = 0, whose Jacobian in w is
+ * H_ww + wd·I ({@link io.hypergrad.common.inner.InnerOptimizer#constantWeightDecay}); δ is extra damping
+ * of the solve on top of it (0 for the exact implicit-function hypergradient). It differentiates that
+ * stationarity, so it covers the model's λ tensors; optimiser hyperparameters (learning rates do not move
+ * a fixed point; a weight-decay hook would) are refused.
  */
 public final class CgIft extends AbstractEstimator {
     private final double damping;
     private final int maxIterations;
     private final double tolerance;
+    private double weightDecay;
     private Batch lastBatch;
     private int iterations;
     private double residual;
@@ -32,7 +35,7 @@ public final class CgIft extends AbstractEstimator {
 
     @Override
     public String name() {
-        return "cg-ift(δ=" + damping + ", ≤" + maxIterations + " iterations)";
+        return "cg-ift(δ=" + damping + " on top of the weight decay, ≤" + maxIterations + " iterations)";
     }
 
     @Override
@@ -40,6 +43,11 @@ public final class CgIft extends AbstractEstimator {
         if (problem.optimizer().hyperSize() > 0) {
             throw new IllegalArgumentException("cg-ift differentiates the training loss's stationarity and covers the model's λ only; "
                     + "this problem's optimiser has hyperparameters in λ — use reverse, forward or an online estimator");
+        }
+        weightDecay = problem.optimizer().constantWeightDecay();
+        if (!Double.isFinite(weightDecay)) {
+            throw new IllegalArgumentException("cg-ift needs the inner optimiser's weight decay as one constant "
+                    + "(it adds wd·I to the Hessian of the stationarity condition); this optimiser has none it can name");
         }
         super.begin(problem, lambda, z0);
         lastBatch = null;
@@ -57,7 +65,7 @@ public final class CgIft extends AbstractEstimator {
         SweepResult r = problem.train().sweep(last.w, u, InnerOptimizer.modelLambda(lambda, problem.train()), lastBatch);
         double[] out = r.hvpW.clone();
         for (int i = 0; i < out.length; i++) {
-            out[i] += damping * u[i];
+            out[i] += (weightDecay + damping) * u[i];
         }
         return out;
     }

@@ -20,6 +20,20 @@ public interface InnerOptimizer {
     /** Every hyperparameter of the optimiser as a hook, constants included, in λ order. */
     java.util.List<HyperHook> settings();
 
+    /**
+     * The weight decay wd the update adds to the gradient (g = ∇_w L + wd·w) when it is one constant for
+     * every parameter, else NaN (a hook in λ, or per-parameter values). The update's fixed points solve
+     * ∇_w L + wd·w = 0, so the implicit function theorem differentiates that, with Jacobian H_ww + wd·I.
+     */
+    default double constantWeightDecay() {
+        for (HyperHook h : settings()) {
+            if (h.name().equals("weightDecay")) {
+                return h.isConstant() ? h.constantValue() : Double.NaN;
+            }
+        }
+        return Double.NaN;
+    }
+
     /** The hooks that live in λ, in order. */
     default java.util.List<HyperHook> hooks() {
         return settings().stream().filter(h -> !h.isConstant()).toList();

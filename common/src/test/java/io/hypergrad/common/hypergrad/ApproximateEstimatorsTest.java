@@ -117,7 +117,7 @@ class ApproximateEstimatorsTest {
     void neumannConvergesToConjugateGradientIftOnAStronglyConvexProblem() {
         double wd = 0.05;
         Instance in = convex(wd);
-        CgIft cg = new CgIft(wd, 200, 1e-12);
+        CgIft cg = new CgIft(0, 200, 1e-12);
         double[] ift = Episode.hypergradient(in.problem(), in.lambda(), in.z0(), 1, in.batches(), cg);
         assertTrue(cg.residual() <= 1e-10, "CG residual " + cg.residual());
         double previous = Double.MAX_VALUE;
