@@ -92,6 +92,11 @@ public record Distillation(InnerState state, Batch batch, int[] steps, int[] row
         return new Distillation(state, d, steps.clone(), rows.clone());
     }
 
+    /** This distillation with z*'s step counter set to {@code step} (what Adam's bias correction reads). */
+    public Distillation atStep(int step) {
+        return new Distillation(new InnerState(state.w, state.buffers, step), batch, steps, rows);
+    }
+
     /** α·∂Φ(z*, λ; D*)/∂λ: the one JVP HyperDistill spends per step. */
     public double[] jvp(Bilevel problem, double[] lambda, double[] alpha) {
         double[] v = new double[lambda.length];

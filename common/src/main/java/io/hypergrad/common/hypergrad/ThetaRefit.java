@@ -11,6 +11,11 @@ import java.util.function.IntFunction;
  * distilled point is built backwards with p_s = (1 − γ^{s−1})/(1 − γ^s), v_s = α_T·∂Φ(z*_s, λ; D*_s)/∂λ,
  * and each step yields a sample x_s = ‖v_s‖(1 − γ^s)/(1 − γ), y_s = (v_s/‖v_s‖)ᵀ g^SO_s. Many tasks'
  * samples are pooled and θ = xᵀy / xᵀx.
+ *
+ * <p>x_s stands for the online estimator's term at t = s, whose JVP is taken at a distilled state with
+ * the step counter s − 1 (the newest state it absorbed, z_{s−1}); the refit's v_s uses that same counter,
+ * so an optimiser that reads it (Adam's bias correction) scales v_s as the online estimator does — not
+ * the counter of the interpolated state absorbed last in the backward sweep (T − s).
  */
 public final class ThetaRefit {
     private ThetaRefit() {}
@@ -74,7 +79,7 @@ public final class ThetaRefit {
                 double p = (1 - Math.pow(gamma, s - 1)) / (1 - Math.pow(gamma, s));
                 d[0] = d[0].add(p, zHat, batch, step, CounterRng.of(seed, s, 0x7E7A));
             }
-            double[] v = d[0].jvp(problem, lambda, alpha);
+            double[] v = d[0].atStep(z0.step + s - 1).jvp(problem, lambda, alpha);
             double norm = 0;
             double dot = 0;
             for (int i = 0; i < v.length; i++) {

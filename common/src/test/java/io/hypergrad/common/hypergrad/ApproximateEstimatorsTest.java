@@ -153,6 +153,28 @@ class ApproximateEstimatorsTest {
     }
 
     @Test
+    void theRefitTakesItsJvpsAtTheOnlineEstimatorsAdamStepCounter() {
+        // Horizon s = 1 of the refit stands for the online estimator's t = 1, whose distilled state is z_0
+        // with Adam's step counter 0; the refit's state is the interpolated ẑ_{T−1}, at the same counter.
+        Instance in = Problems.mlp(Opt.ADAM_HOOKS, 17);
+        int steps = 8;
+        ThetaRefit.Samples s = ThetaRefit.samples(in.problem(), in.lambda(), in.z0(), steps, in.batches(), 0.9, 3, 1e6).require();
+        InnerState zT = in.z0();
+        for (int t = 1; t <= steps; t++) {
+            zT = in.problem().optimizer().update(zT, in.lambda(), in.batches().apply(t), in.problem().train());
+        }
+        InnerState hat = InnerState.mix(1.0 / steps, in.z0(), zT);
+        InnerState atOnlineCounter = new InnerState(hat.w, hat.buffers, 0);
+        double[] alpha = in.problem().valGradient(zT.w, in.lambda()).alpha();
+        double[] v = Distillation.start(atOnlineCounter, in.batches().apply(steps), steps).jvp(in.problem(), in.lambda(), alpha);
+        double norm = 0;
+        for (double x : v) {
+            norm += x * x;
+        }
+        assertEquals(Math.sqrt(norm), s.x()[0], 1e-12 * Math.sqrt(norm));
+    }
+
+    @Test
     void aDivergingRefitEpisodeGivesNoSamples() {
         Instance in = Problems.mlp(Opt.SGD_MOMENTUM_WD, 16);
         // The loss reads 10¹² times its value from step 5 on; the weights move as before.
