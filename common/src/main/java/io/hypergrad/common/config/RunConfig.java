@@ -161,6 +161,10 @@ public final class RunConfig implements Serializable {
                     + "shape) with this many hidden units, part of λ; 0 = none");
     public static final Key<Integer> TASK_VAL_ROWS = Key.intKey("hypergrad.task.valRows", 1000, 0, 100_000_000,
             "table problem: validation rows per task (a seeded sample of the validation part; 0 = all of it)");
+    public static final Key<String> THETA_SCALE = Key.choiceKey("hypergrad.theta.scale", "decay", List.of("decay", "unit"),
+            "how HyperDistill scales its distilled second-order term v_t: decay = θ·(1 − γ^t)/(1 − γ) (the estimator as "
+                    + "derived), unit = π* = 1, g_t = g^FO_t + v_t (no θ, no refits: the paper's literal setting for "
+                    + "Meta-Weight-Net, whose g^FO ≡ 0)");
 
     /** Every key, in the order {@code config --describe} prints them. */
     public static final List<Key<?>> KEYS = List.of(PROBLEM, SEED, ROUNDS, META_BATCH, PARTITIONS, ESTIMATOR, AGGREGATOR,
@@ -170,7 +174,7 @@ public final class RunConfig implements Serializable {
             MODEL_WIDTH, MODEL_DEPTH, TASK_SHOTS, TASK_QUERIES, TASK_WAYS, TASK_CORRUPTION, INNER_WEIGHT_DECAY,
             DATA_FORMAT, DATA_PATH, DATA_TABLE, DATA_OPTIONS, DATA_LABEL, DATA_FEATURES, DATA_GROUP, DATA_SHAPE, DATA_VALIDATION, DATA_TEST,
             DATA_SPLIT_COLUMN, DATA_STANDARDIZE, DATA_NULLS, DATA_MAX_MB, DATA_CACHE, MODEL_LAYERS, MODEL_LOSS, HYPER_LR, HYPER_WD,
-            HYPER_MOMENTUM, HYPER_EXAMPLE_WEIGHTS, TASK_VAL_ROWS);
+            HYPER_MOMENTUM, HYPER_EXAMPLE_WEIGHTS, TASK_VAL_ROWS, THETA_SCALE);
 
     private static void checkProblem(String name) {
         if (name.startsWith("class:")) {

@@ -29,18 +29,35 @@ public final class Estimators {
         default boolean fitsTheta() {
             return false;
         }
+
+        /**
+         * This spec with HyperDistill's second-order scale chosen by {@code hypergrad.theta.scale}:
+         * {@code decay} (θ·(1 − γ^t)/(1 − γ)) or {@code unit} (π* = 1); other estimators ignore it.
+         */
+        default Spec withScale(String scale) {
+            return this;
+        }
     }
 
-    /** HyperDistill's spec: θ fixed by the name, or fitted by the caller. */
-    private record DistillSpec(double gamma, Double fixedTheta) implements Spec {
+    /** HyperDistill's spec: θ fixed by the name, or fitted by the caller; or π* = 1 (no θ at all). */
+    private record DistillSpec(double gamma, Double fixedTheta, boolean unitScale) implements Spec {
         @Override
         public HypergradientEstimator create(double theta, long seed) {
-            return new HyperDistill(gamma, fixedTheta != null ? fixedTheta : theta, seed);
+            return unitScale ? HyperDistill.unitScale(gamma, seed) : new HyperDistill(gamma, fixedTheta != null ? fixedTheta : theta, seed);
         }
 
         @Override
         public boolean fitsTheta() {
-            return fixedTheta == null;
+            return fixedTheta == null && !unitScale;
+        }
+
+        @Override
+        public Spec withScale(String scale) {
+            return switch (scale) {
+                case "decay" -> new DistillSpec(gamma, fixedTheta, false);
+                case "unit" -> new DistillSpec(gamma, fixedTheta, true);
+                default -> throw new IllegalArgumentException("hyperdistill: scale must be decay or unit, got '" + scale + "'");
+            };
         }
     }
 
@@ -106,7 +123,7 @@ public final class Estimators {
                 arity(text, parts, 1, 2);
                 double gamma = number(text, parts[1], "γ", 0, 0.999999);
                 Double fixed = parts.length > 2 ? number(text, parts[2], "θ", -1e6, 1e6) : null;
-                yield new DistillSpec(gamma, fixed);
+                yield new DistillSpec(gamma, fixed, false);
             }
             default -> throw new IllegalArgumentException("unknown estimator '" + text + "'; known: " + KNOWN);
         };

@@ -20,6 +20,7 @@ public final class HyperDistill extends AbstractEstimator {
     private final double gamma;
     private final double theta;
     private final long seed;
+    private final boolean unitScale;
     private double episodeTheta;
     private long episodeSeed;
     private Distillation distilled;
@@ -31,6 +32,19 @@ public final class HyperDistill extends AbstractEstimator {
      * @param seed  keys the subsampling of D*
      */
     public HyperDistill(double gamma, double theta, long seed) {
+        this(gamma, theta, seed, false);
+    }
+
+    /**
+     * HyperDistill with π* = 1: g_t = g^FO_t + v_t, the distilled term unscaled (no θ, no (1 − γ^t)/(1 − γ)).
+     * The HyperDistill paper's literal setting for Meta-Weight-Net, where g^FO ≡ 0; θ = 1 instead keeps
+     * the (1 − γ^t)/(1 − γ) growth, up to 1/(1 − γ) (100 at γ = 0.99), which only the outer step size sees.
+     */
+    public static HyperDistill unitScale(double gamma, long seed) {
+        return new HyperDistill(gamma, 1.0, seed, true);
+    }
+
+    private HyperDistill(double gamma, double theta, long seed, boolean unitScale) {
         if (!(gamma >= 0 && gamma < 1)) {
             throw new IllegalArgumentException("hyperdistill: γ must be in [0, 1), got " + gamma);
         }
@@ -40,11 +54,12 @@ public final class HyperDistill extends AbstractEstimator {
         this.gamma = gamma;
         this.theta = theta;
         this.seed = seed;
+        this.unitScale = unitScale;
     }
 
     @Override
     public String name() {
-        return "hyperdistill(" + gamma + ", θ=" + theta + ")";
+        return unitScale ? "hyperdistill(" + gamma + ", π*=1)" : "hyperdistill(" + gamma + ", θ=" + theta + ")";
     }
 
     @Override
@@ -85,7 +100,7 @@ public final class HyperDistill extends AbstractEstimator {
         last = z;
         Bilevel.ValGradient vg = problem.valGradient(z.w, lambda);
         double[] v = distilled.jvp(problem, lambda, vg.alpha());
-        double scale = episodeTheta * (1 - Math.pow(gamma, t)) / (1 - gamma);
+        double scale = unitScale ? 1.0 : episodeTheta * (1 - Math.pow(gamma, t)) / (1 - gamma);
         double[] g = vg.fo().clone();
         for (int i = 0; i < g.length; i++) {
             g[i] += scale * v[i];

@@ -64,6 +64,39 @@ class MetaWeightNetTest {
         assertTrue(Math.sqrt(norm) > 1e-8, "no hypergradient reaches the weighting net's output layer: " + Math.sqrt(norm));
     }
 
+    /**
+     * g^FO ≡ 0 here, so HyperDistill's θ = 1 and the paper's literal π* = 1 differ only in scale:
+     * θ = 1 multiplies the distilled term by (1 − γ^t)/(1 − γ), π* = 1 by nothing.
+     */
+    @org.junit.jupiter.api.Test
+    void piStarOneIsTheUnscaledDistilledTermAndFitsNoTheta() {
+        MetaWeightNet p = problem();
+        Task task = p.task(3, Split.META_TRAIN, 0, 0);
+        InnerOptimizer opt = p.newOptimizer();
+        Bilevel bilevel = new Bilevel(new Loss(p.layout(), p.trainObjective()), new Loss(p.layout(), p.valObjective()), opt,
+                task.valBatch());
+        double gamma = 0.9;
+        io.hypergrad.common.hypergrad.Estimators.Spec spec = io.hypergrad.common.hypergrad.Estimators.parse("hyperdistill:0.9");
+        assertTrue(spec.fitsTheta());
+        assertTrue(!spec.withScale("unit").fitsTheta(), "π* = 1 has no θ to refit");
+        var unit = spec.withScale("unit").create(7.0, 5);
+        var thetaOne = spec.withScale("decay").create(1.0, 5);
+        double[] lambda = p.initialLambda(3);
+        var z0 = opt.init(p.initialPhi(3));
+        unit.begin(bilevel, lambda, z0);
+        var a = Episode.run(bilevel, lambda, z0, 6, task::trainBatch, unit).trajectory();
+        thetaOne.begin(bilevel, lambda, z0);
+        var b = Episode.run(bilevel, lambda, z0, 6, task::trainBatch, thetaOne).trajectory();
+        for (int t = 1; t <= 6; t++) {
+            double scale = (1 - Math.pow(gamma, t)) / (1 - gamma);
+            double[] scaled = a.get(t - 1).clone();
+            for (int i = 0; i < scaled.length; i++) {
+                scaled[i] *= scale;
+            }
+            assertTrue(relativeError(scaled, b.get(t - 1)) <= 1e-12, "step " + t);
+        }
+    }
+
     /** Four Gaussian classes in 6 dimensions; the weighting net narrowed to 8 hidden units to keep FD cheap. */
     private static MetaWeightNet problem() {
         int classes = 4, perClass = 30, dim = 6;

@@ -328,7 +328,8 @@ public final class RoundLoop {
      */
     private void refitThetaIfDue(DriverState st, int round, int rounds, Map<String, Object> metrics) {
         if (!config.get(RunConfig.THETA_MODE).equals("fit")
-                || !io.hypergrad.common.hypergrad.Estimators.parse(config.get(RunConfig.ESTIMATOR)).fitsTheta()) {
+                || !io.hypergrad.common.hypergrad.Estimators.parse(config.get(RunConfig.ESTIMATOR))
+                        .withScale(config.get(RunConfig.THETA_SCALE)).fitsTheta()) {
             return;
         }
         boolean due = round == 0 || st.episodes - st.episodesAtRefit >= config.get(RunConfig.THETA_REFIT_EVERY);

@@ -73,7 +73,7 @@ public final class EpisodeRunner {
         Task t = problem.task(seed, Split.META_TRAIN, d.taskRound() < 0 ? payload.round : d.taskRound(), task);
         Bilevel bilevel = new Bilevel(ws.train(), ws.val(), ws.optimizer(), t.valBatch());
         HypergradientEstimator estimator = Estimators.parse(config.get(RunConfig.ESTIMATOR))
-                .create(payload.theta, CounterRng.hash(seed, payload.round, task));
+                .withScale(config.get(RunConfig.THETA_SCALE)).create(payload.theta, CounterRng.hash(seed, payload.round, task));
         InnerState z0 = d.state() != null ? d.state() : ws.optimizer().init(payload.phi);
         int total = problem.innerSteps();
         int tau = config.get(RunConfig.INNER_WINDOW);
