@@ -34,6 +34,8 @@ public record LearnedNetwork(String description, Model model, ParamLayout layout
     public enum Output {
         /** Logits of classes, trained with softmax cross-entropy. */
         SOFTMAX_CLASSES,
+        /** One logit of the second of two classes, trained with binary cross-entropy (probability σ(z)). */
+        SIGMOID_BINARY,
         /** A real value, trained with mean squared error. */
         REGRESSION
     }

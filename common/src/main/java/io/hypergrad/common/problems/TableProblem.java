@@ -491,9 +491,16 @@ public final class TableProblem implements MetaProblem, FinalTest {
 
     @Override
     public LearnedNetwork learnedNetwork(double[] lambda, double[] w, long seed) {
-        return LearnedNetwork.trainedWith("table: the configured network with the tuned λ", evalModel,
-                table.classification() ? LearnedNetwork.Output.SOFTMAX_CLASSES : LearnedNetwork.Output.REGRESSION, newOptimizer(), lambda, w,
-                task(seed, Split.META_TEST, 0, 0).trainBatch(1));
+        LearnedNetwork.Output output = switch (loss) {
+            case SOFTMAX_CROSS_ENTROPY -> LearnedNetwork.Output.SOFTMAX_CLASSES;
+            case BINARY_CROSS_ENTROPY -> LearnedNetwork.Output.SIGMOID_BINARY;
+            default -> LearnedNetwork.Output.REGRESSION;
+        };
+        // The network as trained: it reads standardised features (and predicts standardised targets), as
+        // model/network.json records them for predict.
+        return LearnedNetwork.trainedWith("table: the configured network with the tuned λ (inputs standardised with the training rows' "
+                        + "statistics" + (table.classification() ? "" : "; outputs standardised targets") + ")", evalModel, output, newOptimizer(),
+                lambda, w, task(seed, Split.META_TEST, 0, 0).trainBatch(1));
     }
 
     private static String preview(List<String> values) {

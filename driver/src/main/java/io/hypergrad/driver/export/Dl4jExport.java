@@ -153,10 +153,17 @@ public final class Dl4jExport {
 
     private static OutputLayer outputLayer(LearnedNetwork net, Model.Slot s) {
         Dense d = (Dense) s.layer();
-        boolean classes = net.output() == LearnedNetwork.Output.SOFTMAX_CLASSES;
-        return new OutputLayer.Builder(classes ? LossFunctions.LossFunction.MCXENT : LossFunctions.LossFunction.MSE)
-                .activation(classes ? org.nd4j.linalg.activations.Activation.SOFTMAX : org.nd4j.linalg.activations.Activation.IDENTITY)
-                .nIn(d.in()).nOut(d.out()).hasBias(d.bias()).build();
+        LossFunctions.LossFunction loss = switch (net.output()) {
+            case SOFTMAX_CLASSES -> LossFunctions.LossFunction.MCXENT;
+            case SIGMOID_BINARY -> LossFunctions.LossFunction.XENT;
+            case REGRESSION -> LossFunctions.LossFunction.MSE;
+        };
+        org.nd4j.linalg.activations.Activation activation = switch (net.output()) {
+            case SOFTMAX_CLASSES -> org.nd4j.linalg.activations.Activation.SOFTMAX;
+            case SIGMOID_BINARY -> org.nd4j.linalg.activations.Activation.SIGMOID;
+            case REGRESSION -> org.nd4j.linalg.activations.Activation.IDENTITY;
+        };
+        return new OutputLayer.Builder(loss).activation(activation).nIn(d.in()).nOut(d.out()).hasBias(d.bias()).build();
     }
 
     private static void configureTraining(BaseLayer layer, LearnedNetwork net, String name) {
@@ -261,6 +268,8 @@ public final class Dl4jExport {
             System.arraycopy(y.v, i * k, out[i], 0, k);
             if (net.output() == LearnedNetwork.Output.SOFTMAX_CLASSES) {
                 softmaxInPlace(out[i]);
+            } else if (net.output() == LearnedNetwork.Output.SIGMOID_BINARY) {
+                out[i][0] = 1 / (1 + Math.exp(-out[i][0]));
             }
         }
         return out;

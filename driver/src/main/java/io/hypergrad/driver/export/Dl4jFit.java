@@ -81,6 +81,12 @@ public final class Dl4jFit {
                 oneHot[i * k + b.labels()[i]] = 1;
             }
             y = Nd4j.create(oneHot, new long[] {n, k}, 'c');
+        } else if (output == LearnedNetwork.Output.SIGMOID_BINARY) {
+            double[] y01 = new double[n];
+            for (int i = 0; i < n; i++) {
+                y01[i] = b.labels()[i];
+            }
+            y = Nd4j.create(y01, new long[] {n, 1}, 'c');
         } else {
             y = Nd4j.create(b.targets(), new long[] {n, b.targets().length / n}, 'c');
         }
@@ -96,6 +102,17 @@ public final class Dl4jFit {
     }
 
     private static double accuracy(MultiLayerNetwork network, DataSet d, LearnedNetwork.Output output) {
+        if (output == LearnedNetwork.Output.SIGMOID_BINARY) {
+            INDArray p = network.output(d.getFeatures(), false);
+            int n = (int) p.size(0);
+            int correct = 0;
+            for (int i = 0; i < n; i++) {
+                if ((p.getDouble(i, 0) > 0.5) == (d.getLabels().getDouble(i, 0) > 0.5)) {
+                    correct++;
+                }
+            }
+            return correct / (double) n;
+        }
         if (output != LearnedNetwork.Output.SOFTMAX_CLASSES) {
             return Double.NaN;
         }
