@@ -146,9 +146,4 @@ public record InnerTraining(List<Map<String, Object>> layers, String loss, int[]
         }
         return z.w;
     }
-
-    /** How many λ entries are the model's λ tensors (the rest are the optimiser's). */
-    public int modelLambdaSize() {
-        return layout(trainModel(), weighting()).size(Role.HYPER);
-    }
 }

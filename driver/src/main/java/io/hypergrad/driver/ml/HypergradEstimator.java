@@ -126,9 +126,9 @@ public abstract class HypergradEstimator<M extends HypergradModel<M>, S extends 
         metaBatch = new IntParam(this, "metaBatch", "training runs (tasks) per round, run in parallel on the executors", ParamValidators.gtEq(1));
         outerLearningRate = new DoubleParam(this, "outerLearningRate", "the learning rate of λ's Adam", ParamValidators.gt(0));
         seed = new LongParam(this, "seed", "random seed (the split, the tasks, the initial weights)");
-        validationFraction = new DoubleParam(this, "validationFraction", "share of the rows held out as the validation objective",
+        validationFraction = new DoubleParam(this, "validationFraction", "share of the rows (of the groups, in group mode) held out as the validation objective",
                 ParamValidators.inRange(0, 0.9, false, true));
-        testFraction = new DoubleParam(this, "testFraction", "share of the rows held out to test the initial against the tuned λ (summary)",
+        testFraction = new DoubleParam(this, "testFraction", "share of the rows (of the groups, in group mode) held out to test the initial against the tuned λ (summary)",
                 ParamValidators.inRange(0, 0.9, false, true));
         standardize = new BooleanParam(this, "standardize", "standardise features (and regression targets) by the training rows' statistics");
         configFile = new Param<>(this, "configFile", "a HOCON config file (hypergrad { … }) read under the explicitly set Params (empty: none)",

@@ -2,6 +2,7 @@ package io.hypergrad.driver.ml;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypergrad.common.data.Datasets;
 import io.hypergrad.driver.spark.SparkSetup;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +74,7 @@ class GroupModeEstimatorTest {
         // of a held-out country, three years (chosen by a hash) keep their label; the others are to be predicted
         Dataset<Row> ranked = marked.filter(col("heldOut")).drop("heldOut")
                 .withColumn("pick", org.apache.spark.sql.functions.row_number().over(Window.partitionBy("country").orderBy(xxhash64(col("country"), col("year")))));
-        heldOut = ranked.withColumn("truth", col("fertility"))
+        heldOut = ranked.withColumn("truth", col("fertility")).withColumn("labelled", col("pick").leq(3))
                 .withColumn("fertility", when(col("pick").leq(3), col("fertility")).otherwise(lit(null).cast("double"))).drop("pick").cache();
     }
 
@@ -84,27 +87,36 @@ class GroupModeEstimatorTest {
 
     @Test
     void unseenCountriesAdaptOnTheirLabelledYears() throws Exception {
-        HypergradRegressor estimator = new HypergradRegressor().setLabelCol("fertility").setGroupCol("country").setShots(3).setQueries(10)
-                .setHiddenLayers(32, 32).setActivation("tanh").setLearningRate(0.1).setMomentum(0).setLearningRateScope("constant")
-                .setWeightDecayScope("constant").setInnerSteps(10).setBatchSize(10).setEstimator("reverse").setRounds(25).setMetaBatch(8)
+        String guide = Files.readString(Path.of("..", "docs", "USER-GUIDE.md"), StandardCharsets.UTF_8);
+        String snippet = SparkMlGuideTest.snippet(Files.readString(Path.of("src/test/java/io/hypergrad/driver/ml/GroupModeEstimatorTest.java"),
+                StandardCharsets.UTF_8), "guide:groups");
+        assertTrue(guide.contains(snippet), "docs/USER-GUIDE.md does not hold the snippet as this test runs it:\n" + snippet);
+
+        // guide:groups:begin
+        HypergradRegressor estimator = new HypergradRegressor()
+                .setLabelCol("fertility").setGroupCol("country")   // each country is a task
+                .setShots(3).setQueries(10)                        // adapt on 3 of its years, validated on 10 others
+                .setLearningRate(0.1).setMomentum(0).setLearningRateScope("constant").setWeightDecayScope("constant")
+                .setInnerSteps(10).setBatchSize(10).setEstimator("reverse").setRounds(25).setMetaBatch(8)
                 .setOuterLearningRate(0.01).setSeed(2).setValidationFraction(0.15).setTestFraction(0.2)
-                // ANIL's shape, as GroupModeTest: the hidden layers are λ, the head's initialisation φ
+                // ANIL's shape: the hidden layers are λ (meta-learned by hypergradient), the start φ of the head by Reptile
                 .setOverrides("hypergrad.model.layers = [{type = dense, out = 32, activation = tanh, role = hyper}, "
                         + "{type = dense, out = 32, activation = tanh, role = hyper}, {type = dense}]",
                         "hypergrad.reptile.stepSize = 0.5", "hypergrad.eval.every = 0", "hypergrad.inner.weightDecay = 0");
         HypergradRegressionModel model = estimator.fit(training);
+
+        // each held-out country adapts on its labelled years (fertility not null), then predicts all of its years
+        Dataset<Row> scored = model.transform(heldOut);
+        double adapted = new RegressionEvaluator().setLabelCol("truth").evaluate(scored.filter(col("fertility").isNull()));
+        // guide:groups:end
         assertTrue(model.groupMode());
         assertEquals("country", model.getGroupCol());
-
-        Dataset<Row> scored = model.transform(heldOut);
-        Dataset<Row> unlabelled = scored.filter(col("fertility").isNull());
+        assertEquals(adapted, new RegressionEvaluator().setLabelCol("truth").evaluate(scored.filter(not(col("labelled")))), 0);
         RegressionEvaluator rmse = new RegressionEvaluator().setLabelCol("truth");
-        double adapted = rmse.evaluate(unlabelled);
         long countries = heldOut.select("country").distinct().count();
         assertEquals(heldOut.count(), scored.count(), "every row of every held-out country is predicted");
         // φ alone (no labelled years: nothing to adapt on) against φ adapted to each country's three years
-        double start = rmse.evaluate(model.transform(heldOut.withColumn("fertility", lit(null).cast("double"))).filter(col("truth").isNotNull()
-                .and(col("fertility").isNull())).join(unlabelled.select("country", "year"), new scala.collection.immutable.Set.Set2<>("country", "year").toSeq()));
+        double start = rmse.evaluate(model.transform(heldOut.withColumn("fertility", lit(null).cast("double"))).filter(not(col("labelled"))));
         System.out.printf("group mode (ml): %d held-out countries, RMSE on unlabelled years %.3f adapted, %.3f from φ alone%n", countries, adapted,
                 start);
         assertTrue(adapted < start, "adapting on three labelled years beats φ alone: " + adapted + " vs " + start);
