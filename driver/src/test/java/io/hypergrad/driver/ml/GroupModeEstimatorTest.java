@@ -133,6 +133,27 @@ class GroupModeEstimatorTest {
         assertTrue(noGroup.getMessage().contains("groupCol = 'country'") && noGroup.getMessage().contains("year"), noGroup.getMessage());
     }
 
+    @Test
+    void aClassifierAdaptsPerGroupToo() {
+        // high fertility (above 3 births per woman) as a class index, per country and year
+        Dataset<Row> train = training.withColumn("high", col("fertility").gt(3).cast("double"));
+        Dataset<Row> test = heldOut.withColumn("truthClass", col("truth").gt(3).cast("double"))
+                .withColumn("high", when(col("labelled"), col("truthClass")).otherwise(lit(null).cast("double")));
+        HypergradClassifier estimator = new HypergradClassifier().setLabelCol("high").setGroupCol("country").setShots(3).setQueries(10)
+                .setHiddenLayers(16).setActivation("tanh").setLearningRate(0.1).setMomentum(0).setWeightDecayScope("constant")
+                .setInnerSteps(10).setBatchSize(10).setRounds(10).setMetaBatch(8).setSeed(2).setOverrides("hypergrad.eval.every = 0");
+        HypergradClassificationModel model = estimator.fit(train);
+        assertTrue(model.groupMode());
+        Dataset<Row> scored = model.transform(test).filter(not(col("labelled")));
+        double accuracy = new org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator().setLabelCol("truthClass")
+                .setMetricName("accuracy").evaluate(scored);
+        System.out.printf("group mode (ml classifier): accuracy on unlabelled years %.3f%n", accuracy);
+        assertTrue(accuracy > 0.8, "accuracy " + accuracy);
+        assertEquals(scored.select("country", "year", "probability", "prediction").orderBy("country", "year").collectAsList(),
+                model.transform(test.repartition(3)).filter(not(col("labelled"))).select("country", "year", "probability", "prediction")
+                        .orderBy("country", "year").collectAsList(), "the same predictions whatever the partitioning");
+    }
+
     private static List<Row> sorted(Dataset<Row> scored) {
         return scored.select("country", "year", "prediction").orderBy("country", "year").collectAsList();
     }
