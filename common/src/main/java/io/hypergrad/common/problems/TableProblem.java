@@ -1,7 +1,5 @@
 package io.hypergrad.common.problems;
 
-import io.hypergrad.common.autodiff.Losses;
-import io.hypergrad.common.autodiff.Ops;
 import io.hypergrad.common.autodiff.Tape;
 import io.hypergrad.common.autodiff.Var;
 import io.hypergrad.common.config.ConfigException;
@@ -13,10 +11,7 @@ import io.hypergrad.common.inner.InnerOptimizer;
 import io.hypergrad.common.inner.InnerState;
 import io.hypergrad.common.inner.Loss;
 import io.hypergrad.common.inner.Objective;
-import io.hypergrad.common.inner.Sgd;
-import io.hypergrad.common.nn.Activation;
 import io.hypergrad.common.nn.Batch;
-import io.hypergrad.common.nn.Dense;
 import io.hypergrad.common.nn.LossFunction;
 import io.hypergrad.common.nn.Model;
 import io.hypergrad.common.nn.NetworkSchema;
@@ -51,6 +46,7 @@ public final class TableProblem implements MetaProblem, FinalTest {
     private final Model trainModel;
     private final Model evalModel;
     private final Model weighting;
+    private final InnerTraining training;
     private final ParamLayout layout;
     private final int outputs;
     private final int steps;
@@ -58,12 +54,6 @@ public final class TableProblem implements MetaProblem, FinalTest {
     private final int valRows;
     private final int shots;
     private final int queries;
-    private final double lr;
-    private final double weightDecay;
-    private final double momentum;
-    private final HyperHook.Scope lrScope;
-    private final HyperHook.Scope wdScope;
-    private final HyperHook.Scope momentumScope;
     private final double targetMean;
     private final double targetScale;
     private final Map<Table.Part, int[][]> groupRows = new HashMap<>();
@@ -96,40 +86,23 @@ public final class TableProblem implements MetaProblem, FinalTest {
         double[] ts = targetScaling(table, c.get(RunConfig.DATA_STANDARDIZE));
         this.targetMean = ts[0];
         this.targetScale = ts[1];
-        int hidden = c.get(RunConfig.HYPER_EXAMPLE_WEIGHTS);
-        this.weighting = hidden == 0 ? null : Model.builder().add("wnet1", new Dense(1, hidden), Role.HYPER)
-                .add("wnet-relu", Activation.RELU).add("wnet2", new Dense(hidden, 1), Role.HYPER).build();
-        ParamLayout.Builder b = ParamLayout.builder();
-        for (Model.Slot s : trainModel.slots()) {
-            b.add(s.name(), s.layer().params(), s.role());
-        }
-        if (weighting != null) {
-            for (Model.Slot s : weighting.slots()) {
-                b.add(s.name(), s.layer().params(), Role.HYPER);
-            }
-        }
-        this.layout = b.build();
-        int t = c.get(RunConfig.INNER_STEPS);
-        this.steps = t == 0 ? 100 : t;
-        this.batchSize = c.get(RunConfig.INNER_BATCH);
+        this.training = InnerTraining.of(c, schema, table.featureShape(), outputs);
+        this.weighting = training.weighting();
+        this.layout = InnerTraining.layout(trainModel, weighting);
+        this.steps = training.steps();
+        this.batchSize = training.batchSize();
         this.valRows = c.get(RunConfig.TASK_VAL_ROWS);
         this.shots = c.get(RunConfig.TASK_SHOTS);
         this.queries = c.get(RunConfig.TASK_QUERIES);
-        this.lr = c.get(RunConfig.INNER_LR);
-        this.weightDecay = c.get(RunConfig.INNER_WEIGHT_DECAY);
-        this.momentum = c.get(RunConfig.INNER_MOMENTUM);
-        this.lrScope = scope(c.get(RunConfig.HYPER_LR));
-        this.wdScope = scope(c.get(RunConfig.HYPER_WD));
-        this.momentumScope = scope(c.get(RunConfig.HYPER_MOMENTUM));
-        if (lr <= 0 && lrScope != HyperHook.Scope.CONSTANT) {
+        if (training.lr() <= 0 && InnerTraining.scope(training.lrScope()) != HyperHook.Scope.CONSTANT) {
             throw new ConfigException("hypergrad.inner.lr = 0 cannot be tuned as a log learning rate (hypergrad.hyper.learningRate = "
                     + c.get(RunConfig.HYPER_LR) + "): start from a positive value");
         }
-        if (weightDecay <= 0 && wdScope != HyperHook.Scope.CONSTANT) {
+        if (training.weightDecay() <= 0 && InnerTraining.scope(training.weightDecayScope()) != HyperHook.Scope.CONSTANT) {
             throw new ConfigException("hypergrad.inner.weightDecay = 0 cannot be tuned as a log weight decay (hypergrad.hyper.weightDecay = "
                     + c.get(RunConfig.HYPER_WD) + "): start from a positive value, e.g. 1e-4, or set hypergrad.hyper.weightDecay = constant");
         }
-        if (momentum <= 0 && momentumScope != HyperHook.Scope.CONSTANT) {
+        if (training.momentum() <= 0 && InnerTraining.scope(training.momentumScope()) != HyperHook.Scope.CONSTANT) {
             throw new ConfigException("hypergrad.inner.momentum = 0 cannot be tuned through a sigmoid (hypergrad.hyper.momentum = "
                     + c.get(RunConfig.HYPER_MOMENTUM) + "): start from a value in (0, 1)");
         }
@@ -185,15 +158,6 @@ public final class TableProblem implements MetaProblem, FinalTest {
         }
         layers.add(Map.of("type", "dense"));
         return layers;
-    }
-
-    private static HyperHook.Scope scope(String name) {
-        return switch (name) {
-            case "global" -> HyperHook.Scope.GLOBAL;
-            case "per-layer" -> HyperHook.Scope.PER_LAYER;
-            case "per-parameter" -> HyperHook.Scope.PER_PARAMETER;
-            default -> HyperHook.Scope.CONSTANT;
-        };
     }
 
     /**
@@ -274,15 +238,7 @@ public final class TableProblem implements MetaProblem, FinalTest {
 
     @Override
     public Objective trainObjective() {
-        if (weighting == null) {
-            return (tape, p, batch) -> loss.mean(trainModel.forward(tape, p, batch), batch);
-        }
-        return (tape, p, batch) -> {
-            Var losses = loss.perExample(trainModel.forward(tape, p, batch), batch);
-            int n = batch.size();
-            Var weights = MetaWeightNet.weight(weighting.forward(Ops.reshape(losses, n, 1), p));
-            return Losses.weightedMean(losses, Ops.reshape(weights, n));
-        };
+        return training.objective(trainModel, weighting);
     }
 
     @Override
@@ -292,13 +248,12 @@ public final class TableProblem implements MetaProblem, FinalTest {
 
     @Override
     public InnerOptimizer newOptimizer() {
-        return new Sgd(layout, hook("logLearningRate", lrScope, HyperHook.Transform.EXP, lr),
-                hook("logWeightDecay", wdScope, HyperHook.Transform.EXP, weightDecay),
-                hook("momentum", momentumScope, HyperHook.Transform.SIGMOID, momentum));
+        return training.optimizer(layout);
     }
 
-    private static HyperHook hook(String name, HyperHook.Scope scope, HyperHook.Transform t, double value) {
-        return scope == HyperHook.Scope.CONSTANT ? HyperHook.constant(name, value) : new HyperHook(name, scope, t, value);
+    /** How this problem trains its network, as a saved group-mode model adapts it to a new group. */
+    public InnerTraining training() {
+        return training;
     }
 
     @Override

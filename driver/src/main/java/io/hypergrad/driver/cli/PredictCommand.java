@@ -22,10 +22,12 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code predict RUNDIR --input URI --output URI}: scores a table on Spark with the network a table run
  * tuned, and writes Parquet with the input's columns plus {@code prediction} (and {@code probability}
- * for classifiers).
+ * for classifiers). A group-mode run's network is first adapted to each group of the input on its rows with
+ * a label ({@link io.hypergrad.driver.model.GroupScorer}).
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Score a table with the network a table run tuned; writes Parquet with the input's columns plus prediction (and probability).")
+        description = "Score a table with the network a table run tuned; writes Parquet with the input's columns plus prediction (and probability). "
+                + "A group-mode run adapts to each group on its labelled rows first (the input needs the group and label columns).")
 class PredictCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUNDIR", description = "a finished table run's folder")
     String runDir;

@@ -43,8 +43,13 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p><b>Which setting wins.</b> The run's config is built from, later winning: the Params' defaults, the
  * {@link #configFile()} when one is named, the Params set explicitly, then {@link #overrides()}. The
- * columns always come from the Params ({@code hypergrad.data.label}, {@code features}), and
+ * columns always come from the Params ({@code hypergrad.data.label}, {@code features}, {@code group}), and
  * {@code hypergrad.problem} is always {@code table}.
+ *
+ * <p><b>Group mode.</b> With {@link #groupCol()} set, each group of rows is a task (group mode, as
+ * {@code hypergrad.data.group}): the fit meta-learns λ and φ, the start of the inner weights, over the
+ * training groups, each adapting on {@link #shots()} of its rows and validated on {@link #queries()} others,
+ * and the model adapts φ to each group of the DataFrame it transforms, on that group's labelled rows.
  *
  * @param <M> the model a fit returns
  * @param <S> the estimator itself (what its setters return)
@@ -59,6 +64,9 @@ public abstract class HypergradEstimator<M extends HypergradModel<M>, S extends 
     private final Param<String> featuresCol;
     private final Param<String> labelCol;
     private final Param<String> predictionCol;
+    private final Param<String> groupCol;
+    private final IntParam shots;
+    private final IntParam queries;
     private final IntArrayParam hiddenLayers;
     private final Param<String> activation;
     private final DoubleParam learningRate;
@@ -86,6 +94,11 @@ public abstract class HypergradEstimator<M extends HypergradModel<M>, S extends 
         featuresCol = new Param<>(this, "featuresCol", "features column name: an ML Vector column, as VectorAssembler makes", Checks.column());
         labelCol = new Param<>(this, "labelCol", "label column name", Checks.column());
         predictionCol = new Param<>(this, "predictionCol", "prediction column name (empty: no prediction column)", Checks.optionalColumn());
+        groupCol = new Param<>(this, "groupCol", "group column name: each group is a task, and the model adapts to each group on its labelled "
+                + "rows (empty: no groups, every row is one training set)", Checks.optionalColumn());
+        shots = new IntParam(this, "shots", "group mode: rows of a training group a task adapts on (its support set)", ParamValidators.gtEq(1));
+        queries = new IntParam(this, "queries", "group mode: further rows of a training group a task is validated on (its query set)",
+                ParamValidators.gtEq(1));
         hiddenLayers = new IntArrayParam(this, "hiddenLayers", "widths of the network's hidden dense layers (the output layer follows from the task)",
                 Checks.positiveWidths());
         activation = new Param<>(this, "activation", "activation of the hidden layers: relu, tanh, sigmoid or gelu",
@@ -113,9 +126,9 @@ public abstract class HypergradEstimator<M extends HypergradModel<M>, S extends 
         metaBatch = new IntParam(this, "metaBatch", "training runs (tasks) per round, run in parallel on the executors", ParamValidators.gtEq(1));
         outerLearningRate = new DoubleParam(this, "outerLearningRate", "the learning rate of λ's Adam", ParamValidators.gt(0));
         seed = new LongParam(this, "seed", "random seed (the split, the tasks, the initial weights)");
-        validationFraction = new DoubleParam(this, "validationFraction", "share of the rows held out as the validation objective",
+        validationFraction = new DoubleParam(this, "validationFraction", "share of the rows (of the groups, in group mode) held out as the validation objective",
                 ParamValidators.inRange(0, 0.9, false, true));
-        testFraction = new DoubleParam(this, "testFraction", "share of the rows held out to test the initial against the tuned λ (summary)",
+        testFraction = new DoubleParam(this, "testFraction", "share of the rows (of the groups, in group mode) held out to test the initial against the tuned λ (summary)",
                 ParamValidators.inRange(0, 0.9, false, true));
         standardize = new BooleanParam(this, "standardize", "standardise features (and regression targets) by the training rows' statistics");
         configFile = new Param<>(this, "configFile", "a HOCON config file (hypergrad { … }) read under the explicitly set Params (empty: none)",
@@ -134,6 +147,9 @@ public abstract class HypergradEstimator<M extends HypergradModel<M>, S extends 
         setDefault(featuresCol, "features");
         setDefault(labelCol, "label");
         setDefault(predictionCol, "prediction");
+        setDefault(groupCol, "");
+        setDefault(shots, 10);
+        setDefault(queries, 10);
         setDefault(hiddenLayers, new int[] {32});
         setDefault(activation, "relu");
         setDefault(learningRate, 0.05);
@@ -166,6 +182,9 @@ public abstract class HypergradEstimator<M extends HypergradModel<M>, S extends 
     public Param<String> featuresCol() { return featuresCol; }
     public Param<String> labelCol() { return labelCol; }
     public Param<String> predictionCol() { return predictionCol; }
+    public Param<String> groupCol() { return groupCol; }
+    public IntParam shots() { return shots; }
+    public IntParam queries() { return queries; }
     public IntArrayParam hiddenLayers() { return hiddenLayers; }
     public Param<String> activation() { return activation; }
     public DoubleParam learningRate() { return learningRate; }
@@ -192,6 +211,7 @@ public abstract class HypergradEstimator<M extends HypergradModel<M>, S extends 
     public String getFeaturesCol() { return getOrDefault(featuresCol); }
     public String getLabelCol() { return getOrDefault(labelCol); }
     public String getPredictionCol() { return getOrDefault(predictionCol); }
+    public String getGroupCol() { return getOrDefault(groupCol); }
     public int[] getHiddenLayers() { return getOrDefault(hiddenLayers); }
     public String getEstimator() { return getOrDefault(estimator); }
     public int getRounds() { return (Integer) getOrDefault(rounds); }
@@ -207,6 +227,9 @@ public abstract class HypergradEstimator<M extends HypergradModel<M>, S extends 
     public S setFeaturesCol(String v) { return with(featuresCol, v); }
     public S setLabelCol(String v) { return with(labelCol, v); }
     public S setPredictionCol(String v) { return with(predictionCol, v); }
+    public S setGroupCol(String v) { return with(groupCol, v); }
+    public S setShots(int v) { return with(shots, v); }
+    public S setQueries(int v) { return with(queries, v); }
     public S setHiddenLayers(int... v) { return with(hiddenLayers, v); }
     public S setActivation(String v) { return with(activation, v); }
     public S setLearningRate(double v) { return with(learningRate, v); }
@@ -258,6 +281,7 @@ public abstract class HypergradEstimator<M extends HypergradModel<M>, S extends 
         fixed.put("hypergrad.problem", "table");
         fixed.put("hypergrad.data.label", getOrDefault(labelCol));
         fixed.put("hypergrad.data.features", List.of(getOrDefault(featuresCol)));
+        fixed.put("hypergrad.data.group", getOrDefault(groupCol));
         Config all = ConfigFactory.parseMap(fixed).withFallback(parseLines(getOrDefault(overrides))).withFallback(explicit)
                 .withFallback(file).withFallback(defaults);
         return RunConfig.of(all);
@@ -290,6 +314,8 @@ public abstract class HypergradEstimator<M extends HypergradModel<M>, S extends 
         put(m, onlySet, weightDecayScope, "hypergrad.hyper.weightDecay");
         put(m, onlySet, estimator, "hypergrad.estimator");
         put(m, onlySet, rounds, "hypergrad.rounds");
+        put(m, onlySet, shots, "hypergrad.task.shots");
+        put(m, onlySet, queries, "hypergrad.task.queries");
         put(m, onlySet, innerSteps, "hypergrad.inner.steps");
         put(m, onlySet, batchSize, "hypergrad.inner.batchSize");
         put(m, onlySet, metaBatch, "hypergrad.metaBatch");
@@ -327,7 +353,9 @@ public abstract class HypergradEstimator<M extends HypergradModel<M>, S extends 
      * {@link #outputDir()}, or a temporary folder removed afterwards.
      */
     protected M run(Dataset<?> dataset, RunConfig c) {
-        Dataset<Row> rows = dataset.select(col(getOrDefault(featuresCol)), col(getOrDefault(labelCol)));
+        String group = getOrDefault(groupCol);
+        Dataset<Row> rows = group.isEmpty() ? dataset.select(col(getOrDefault(featuresCol)), col(getOrDefault(labelCol)))
+                : dataset.select(col(getOrDefault(featuresCol)), col(getOrDefault(labelCol)), col(group));
         var spark = dataset.sparkSession();
         var hadoop = spark.sparkContext().hadoopConfiguration();
         String parent = getOrDefault(outputDir);
@@ -365,6 +393,9 @@ public abstract class HypergradEstimator<M extends HypergradModel<M>, S extends 
             SchemaChecks.requireNumeric(schema, getOrDefault(labelCol), "labelCol");
         }
         SchemaChecks.requireVector(schema, getOrDefault(featuresCol), "featuresCol");
+        if (!getOrDefault(groupCol).isEmpty()) {
+            SchemaChecks.require(schema, getOrDefault(groupCol), "groupCol");
+        }
         return schema;
     }
 

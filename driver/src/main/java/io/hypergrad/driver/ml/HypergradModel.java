@@ -3,6 +3,7 @@ package io.hypergrad.driver.ml;
 import io.hypergrad.common.data.DatasetException;
 import io.hypergrad.common.data.FeatureColumn;
 import io.hypergrad.driver.model.BatchScorer;
+import io.hypergrad.driver.model.GroupScorer;
 import io.hypergrad.driver.model.SavedModel;
 import io.hypergrad.driver.output.RunFolder;
 import java.io.IOException;
@@ -26,6 +27,12 @@ import org.apache.spark.sql.types.StructType;
  * writes Spark ML's {@code metadata/} (the Params), {@code model/network.json} and {@code tuning.json};
  * loading gives back the same bits.
  *
+ * <p>A model fitted with a {@code groupCol} (group mode) holds φ, the meta-learned start of the inner
+ * weights, with λ and the inner training's settings: {@code transform} adapts φ to each group of its input
+ * on that group's rows whose {@code labelCol} is not null, on the executors, and predicts all of the
+ * group's rows ({@link GroupScorer}); the input then needs the group and label columns, and its rows come
+ * back grouped.
+ *
  * @param <M> the model itself
  */
 public abstract class HypergradModel<M extends HypergradModel<M>> extends Model<M> implements MLWritable {
@@ -38,6 +45,7 @@ public abstract class HypergradModel<M extends HypergradModel<M>> extends Model<
     private final Param<String> featuresCol;
     private final Param<String> labelCol;
     private final Param<String> predictionCol;
+    private final Param<String> groupCol;
 
     protected HypergradModel(String uid, SavedModel network, Tuning tuning, String runFolder) {
         this.uid = uid;
@@ -45,8 +53,12 @@ public abstract class HypergradModel<M extends HypergradModel<M>> extends Model<
         this.tuning = tuning;
         this.runFolder = runFolder;
         featuresCol = new Param<>(this, "featuresCol", "features column name: an ML Vector column, as VectorAssembler makes", Checks.column());
-        labelCol = new Param<>(this, "labelCol", "label column name (not read by transform)", Checks.column());
+        labelCol = new Param<>(this, "labelCol", "label column name (read by transform in group mode only: the labelled rows a group adapts on)",
+                Checks.column());
         predictionCol = new Param<>(this, "predictionCol", "prediction column name (empty: no prediction column)", Checks.optionalColumn());
+        groupCol = new Param<>(this, "groupCol", "group column name (group mode: each group adapts on its labelled rows; empty: the fit's "
+                + "group column, if any)", Checks.optionalColumn());
+        setDefault(groupCol, "");
         setDefault(featuresCol, "features");
         setDefault(labelCol, "label");
         setDefault(predictionCol, "prediction");
@@ -60,9 +72,22 @@ public abstract class HypergradModel<M extends HypergradModel<M>> extends Model<
     public Param<String> featuresCol() { return featuresCol; }
     public Param<String> labelCol() { return labelCol; }
     public Param<String> predictionCol() { return predictionCol; }
+    public Param<String> groupCol() { return groupCol; }
 
     public String getFeaturesCol() { return getOrDefault(featuresCol); }
     public String getPredictionCol() { return getOrDefault(predictionCol); }
+    public String getLabelCol() { return getOrDefault(labelCol); }
+
+    /** The column whose values name the groups: the Param, or the fit's group column when it is empty; empty in HPO mode. */
+    public String getGroupCol() {
+        String g = getOrDefault(groupCol);
+        return g.isEmpty() && network.groupMode() ? network.adaptation().group() : g;
+    }
+
+    /** Whether this model adapts to each group before predicting it (fitted with a group column). */
+    public boolean groupMode() {
+        return network.groupMode();
+    }
 
     @SuppressWarnings("unchecked")
     protected M with(Param<?> p, Object value) {
@@ -72,6 +97,8 @@ public abstract class HypergradModel<M extends HypergradModel<M>> extends Model<
 
     public M setFeaturesCol(String v) { return with(featuresCol, v); }
     public M setPredictionCol(String v) { return with(predictionCol, v); }
+    public M setLabelCol(String v) { return with(labelCol, v); }
+    public M setGroupCol(String v) { return with(groupCol, v); }
 
     /** The tuned network as {@code hypergrad predict} reads it. */
     public SavedModel network() {
@@ -120,14 +147,25 @@ public abstract class HypergradModel<M extends HypergradModel<M>> extends Model<
     @Override
     public StructType transformSchema(StructType schema) {
         SchemaChecks.requireVector(schema, getFeaturesCol(), "featuresCol");
+        if (groupMode()) {
+            SchemaChecks.require(schema, getGroupCol(), "groupCol");
+            SchemaChecks.require(schema, getLabelCol(), "labelCol");
+        }
         return output().schema(schema);
     }
 
-    /** Scores each row on the executors, a chunk per forward pass; nothing is collected. */
+    /**
+     * Scores each row on the executors, a chunk per forward pass; nothing is collected. In group mode each
+     * group is first adapted on its labelled rows.
+     */
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         transformSchema(dataset.schema(), true);
-        return BatchScorer.score(dataset.sparkSession(), reading(getFeaturesCol()), dataset.toDF(), output());
+        SavedModel n = reading(getFeaturesCol());
+        if (groupMode()) {
+            return GroupScorer.score(dataset.sparkSession(), n, dataset.toDF(), output(), getGroupCol(), getLabelCol());
+        }
+        return BatchScorer.score(dataset.sparkSession(), n, dataset.toDF(), output());
     }
 
     /** The network reading its features from {@code column} (the Param may name another column than the fit's). */
@@ -136,10 +174,7 @@ public abstract class HypergradModel<M extends HypergradModel<M>> extends Model<
         if (fit.name().equals(column)) {
             return network;
         }
-        SavedModel n = network;
-        return new SavedModel(n.version(), n.layers(), n.loss(), n.featureShape(), n.outputs(), n.label(),
-                List.of(new FeatureColumn(column, fit.kind(), fit.width())), n.featureNames(), n.classes(), n.mean(), n.std(), n.w(),
-                n.lambdaModel(), n.targetMean(), n.targetScale());
+        return network.withFeatures(List.of(new FeatureColumn(column, fit.kind(), fit.width())));
     }
 
     /** A copy with the same network and tuning, this model's Params and then {@code extra}, and the same parent. */

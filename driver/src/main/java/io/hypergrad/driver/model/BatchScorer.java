@@ -57,11 +57,18 @@ public final class BatchScorer {
         return score(spark, model, input, new PredictColumns(model.classification()));
     }
 
-    /** The scored table with the columns {@code output} makes (lazy: a Spark action runs it). */
+    /**
+     * The scored table with the columns {@code output} makes (lazy: a Spark action runs it). A group-mode
+     * network is adapted to each group first, on its rows with a label: {@link GroupScorer}, with the
+     * group and label columns the run was trained on.
+     */
     public static Dataset<Row> score(SparkSession spark, SavedModel model, Dataset<Row> input, Output output) {
+        if (model.groupMode()) {
+            return GroupScorer.score(spark, model, input, output, model.adaptation().group(), model.label());
+        }
         RowFeatures features = model.rowFeatures().bind(input.schema());
         StructType schema = output.schema(input.schema());
-        JavaRDD<Row> rows = input.javaRDD().mapPartitions(it -> new Scoring(model, features, output, it));
+        JavaRDD<Row> rows = input.javaRDD().mapPartitions(it -> new Scoring(model, model.w(), features, output, it));
         return spark.createDataFrame(rows, schema);
     }
 
@@ -95,9 +102,10 @@ public final class BatchScorer {
         }
     }
 
-    /** One partition's rows, scored a chunk at a time. */
-    private static final class Scoring implements Iterator<Row> {
+    /** Rows scored a chunk at a time by the network with weights {@code w}. */
+    static final class Scoring implements Iterator<Row> {
         private final SavedModel saved;
+        private final double[] w;
         private final RowFeatures features;
         private final Output output;
         private final Iterator<Row> in;
@@ -105,8 +113,9 @@ public final class BatchScorer {
         private final List<Row> ready = new ArrayList<>();
         private int next;
 
-        Scoring(SavedModel saved, RowFeatures features, Output output, Iterator<Row> in) {
+        Scoring(SavedModel saved, double[] w, RowFeatures features, Output output, Iterator<Row> in) {
             this.saved = saved;
+            this.w = w;
             this.features = features;
             this.output = output;
             this.in = in;
@@ -133,7 +142,7 @@ public final class BatchScorer {
                 features.copy(chunk.get(i), x, i * f);
             }
             Tape tape = new Tape();
-            double[] out = model.forward(tape, model.layout().bind(tape, saved.w(), null, saved.lambdaModel()),
+            double[] out = model.forward(tape, model.layout().bind(tape, w, null, saved.lambdaModel()),
                     new Batch(x, saved.featureShape(), null, null)).v;
             for (int i = 0; i < chunk.size(); i++) {
                 Row r = chunk.get(i);

@@ -12,7 +12,7 @@ import java.util.Map;
  * The end of a run whose problem has a {@link FinalTest}: the network trained under the initial λ and
  * under the tuned λ, each scored on the test data, side by side in the summary (with what the report
  * plots: a confusion matrix or predicted-against-true values), and the tuned network saved for
- * {@code hypergrad predict}.
+ * {@code hypergrad predict} (in group mode: φ and what adapting it to a group takes).
  */
 final class FinalTestPhase {
     /** Predicted-against-true pairs kept for the report's plot: enough to see the shape, small enough for the summary. */
@@ -44,10 +44,9 @@ final class FinalTestPhase {
         if (problem instanceof TableProblem tp) {
             t.put("headline", Metrics.headline(tp.lossFunction()));
             t.put("plot", plot(tp, after));
-            if (!tp.groupMode()) {
-                SavedModel.write(folder, tp, config, after.w(), lambda);
-                t.put("model", "model/network.json");
-            }
+            // group mode saves φ, the start every new group adapts from on its own labelled rows
+            SavedModel.write(folder, tp, config, tp.groupMode() ? phi : after.w(), lambda);
+            t.put("model", SavedModel.FILE);
         }
         return t;
     }

@@ -73,11 +73,16 @@ class SparkMlGuideTest {
         }
     }
 
-    /** The lines between the markers, their common indentation removed. */
+    /** The lines between the markers {@code // guide:begin} and {@code // guide:end}, their common indentation removed. */
     static String snippet(String source) {
+        return snippet(source, "guide");
+    }
+
+    /** The lines between the markers {@code // NAME:begin} and {@code // NAME:end}, their common indentation removed. */
+    static String snippet(String source, String name) {
         List<String> lines = Arrays.asList(source.split("\n"));
-        int from = lines.indexOf(lines.stream().filter(l -> l.trim().equals("// guide:begin")).findFirst().orElseThrow()) + 1;
-        int to = lines.indexOf(lines.stream().filter(l -> l.trim().equals("// guide:end")).findFirst().orElseThrow());
+        int from = lines.indexOf(lines.stream().filter(l -> l.trim().equals("// " + name + ":begin")).findFirst().orElseThrow()) + 1;
+        int to = lines.indexOf(lines.stream().filter(l -> l.trim().equals("// " + name + ":end")).findFirst().orElseThrow());
         List<String> body = lines.subList(from, to);
         int indent = body.stream().filter(l -> !l.isBlank()).mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
         return body.stream().map(l -> l.isBlank() ? "" : l.substring(indent)).collect(Collectors.joining("\n"));

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypergrad.common.config.RunConfig;
 import io.hypergrad.common.data.Datasets;
+import io.hypergrad.driver.cli.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,5 +90,26 @@ class GroupModeTest {
         // guards against a change that loses most of the gain, not against noise: at least 10% lower.
         assertTrue((double) tuned.get("rmse") < 0.9 * (double) initial.get("rmse"),
                 "test RMSE (births per woman) over unseen countries " + initial + " → " + tuned);
+
+        // hypergrad predict on a group-mode run adapts φ to each country on its labelled years, then predicts them all
+        String run = tmp.resolve("run").toString();
+        String scored = tmp.resolve("scored").toString();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.execute(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                "predict", run, "--input", parquet, "--output", scored, "--master", "local[2]");
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        try (SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate()) {
+            Dataset<Row> p = spark.read().parquet(scored);
+            assertEquals(spark.read().parquet(parquet).count(), p.count(), "every row of every country");
+            double rmse = Math.sqrt(p.selectExpr("avg(pow(prediction - fertility, 2))").first().getDouble(0));
+            // each country adapts on all of its years here (not 3): as close as the test's query years at least
+            assertTrue(rmse < (double) tuned.get("rmse"), "RMSE of predict over every country's years " + rmse + " vs test " + tuned);
+            String unlabelled = tmp.resolve("unlabelled.parquet").toString();
+            p.select("country", "year").write().parquet(unlabelled);
+            code = Main.execute(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                    "predict", run, "--input", unlabelled, "--output", tmp.resolve("scored2").toString(), "--master", "local[1]");
+            assertTrue(code != 0 && err.toString(StandardCharsets.UTF_8).contains("no column 'fertility'"), err.toString(StandardCharsets.UTF_8));
+        }
     }
 }
