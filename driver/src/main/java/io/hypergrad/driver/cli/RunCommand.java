@@ -85,7 +85,9 @@ class RunCommand implements Callable<Integer> {
         if (master != null) {
             conf.setMaster(master);
         }
-        SparkSetup.configure(conf.setIfMissing("spark.app.name", "hypergrad " + c.get(RunConfig.PROBLEM)));
+        // FAIR lets the initial λ's meta-test run alongside training in its own pool (RoundLoop).
+        SparkSetup.configure(conf.setIfMissing("spark.app.name", "hypergrad " + c.get(RunConfig.PROBLEM))
+                .setIfMissing("spark.scheduler.mode", "FAIR"));
         // Data and contradictory settings are refused here, before Spark starts or the run folder exists.
         RoundLoop.preflight(c, conf);
         requireFolderPath(dir);
