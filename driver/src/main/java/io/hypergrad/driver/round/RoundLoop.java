@@ -93,6 +93,7 @@ public final class RoundLoop {
         }
         folder.writeText("config.conf", Provenance.header(config) + config.resolvedHocon());
         startInitialMetaTest(problem, seed);
+        LambdaParts lambdaParts = new LambdaParts(problem, st.lambda.length);
         OuterStep outer = new OuterStep(config, problem, st.lambda, (long) rounds * outerStepsPerRound(problem));
         if (st.outerState != null) {
             outer.importState(st.outerState, st.outerSteps);
@@ -149,6 +150,8 @@ public final class RoundLoop {
             m.put("valAccuracy", total.episodes == 0 ? null : total.valAccuracy / total.episodes);
             m.put("hypergradNorm", hypergradNorm);
             m.put("lambdaNorm", norm(st.lambda));
+            putIfAny(m, "lambdaBlocks", lambdaParts.blocks(st.lambda));
+            putIfAny(m, "lambdaSettings", lambdaParts.settings(st.lambda));
             m.put("theta", st.theta);
             m.put("jvps", total.jvps);
             m.put("nonFinite", total.nonFinite);
@@ -505,6 +508,12 @@ public final class RoundLoop {
         m.put("accuracy", Double.isNaN(acc[0]) ? null : acc[0]);
         m.put("accuracyCi95", Double.isNaN(acc[1]) ? null : acc[1]);
         return m;
+    }
+
+    private static void putIfAny(Map<String, Object> m, String key, Map<String, Double> values) {
+        if (!values.isEmpty()) {
+            m.put(key, values);
+        }
     }
 
     static double norm(double[] a) {
