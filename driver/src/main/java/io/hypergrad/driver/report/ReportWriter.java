@@ -102,7 +102,9 @@ public final class ReportWriter {
 
     private static XYChart chart(String x, String y) {
         XYChart c = new XYChartBuilder().width(760).height(400).xAxisTitle(x).yAxisTitle(y).build();
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        // Below the plot, in a row: inside it, the legend covered the rising curves it names.
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setPlotBackgroundColor(Color.WHITE);
         c.getStyler().setMarkerSize(5);
