@@ -34,24 +34,32 @@ final class EpisodeJob {
     private final Broadcast<RoundPayload> payload;
     private final JavaFutureAction<List<PartialResult>> future;
     private final int tasks;
+    /** The configured partitions: the groups whose sums are added up, in order, into the result. */
+    private final int groups;
     private final long submitted = System.nanoTime();
     private boolean awaited;
 
-    private EpisodeJob(JavaSparkContext sc, Broadcast<RoundPayload> payload, JavaFutureAction<List<PartialResult>> future, int tasks) {
+    private EpisodeJob(JavaSparkContext sc, Broadcast<RoundPayload> payload, JavaFutureAction<List<PartialResult>> future, int tasks,
+                       int groups) {
         this.sc = sc;
         this.payload = payload;
         this.future = future;
         this.tasks = tasks;
+        this.groups = groups;
     }
 
     /**
-     * Submits the episodes as one job over {@code min(partitions, episodes)} partitions, under the
-     * calling thread's job group and description.
+     * Submits the episodes as one job, under the calling thread's job group and description. Their sum is
+     * that of {@code min(partitions, episodes)} partitions, added up in partition order; with
+     * {@code perEpisode} each episode is a Spark task of its own (finer progress, better balance across
+     * executors) and the driver adds the episodes of each configured partition in the order the partition
+     * function would have — the same floating-point additions, so the same bits.
      *
-     * @param pool the FAIR scheduler pool to run in, or null for the calling thread's own
+     * @param perEpisode one Spark task per episode (only for episodes independent of one another: evaluation)
+     * @param pool       the FAIR scheduler pool to run in, or null for the calling thread's own
      */
     static EpisodeJob submit(JavaSparkContext sc, List<EpisodeDescriptor> episodes, RoundPayload payload, int partitions,
-                             String description, String pool) {
+                             boolean perEpisode, String description, String pool) {
         Broadcast<RoundPayload> b = sc.broadcast(payload);
         String ownPool = sc.getLocalProperty("spark.scheduler.pool");
         sc.setJobDescription(description);
@@ -59,9 +67,10 @@ final class EpisodeJob {
             sc.setLocalProperty("spark.scheduler.pool", pool);
         }
         try {
-            int slices = Math.min(partitions, episodes.size());
+            int groups = Math.min(partitions, episodes.size());
+            int slices = perEpisode ? episodes.size() : groups;
             return new EpisodeJob(sc, b, sc.parallelize(episodes, slices).mapPartitions(new PartitionFunction(b)).collectAsync(),
-                    slices);
+                    slices, groups);
         } catch (RuntimeException e) {
             b.destroy();
             throw e;
@@ -106,20 +115,41 @@ final class EpisodeJob {
                     }
                 }
             }
-            if (reported >= 0) {
+            // An announced phase always says it ended, even when the job had finished before it was awaited.
+            if (reported >= 0 || announce) {
                 listener.onPhase(phase, tasks, tasks, 0);
             }
-            PartialResult total = new PartialResult();
-            for (PartialResult p : parts) {
-                total.add(p);
-            }
-            return total;
+            return sumInPartitionOrder(parts);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception c ? c : e;
         } finally {
             awaited = true;
             payload.destroy();
         }
+    }
+
+    /**
+     * The sum of the configured partitions in order. When each part is one episode, a partition's sum is
+     * rebuilt from its episodes first — Spark's slicing of a collection puts elements [g·n/k, (g+1)·n/k)
+     * into partition g of k — as the partition function adds them: from an empty result, in task order.
+     */
+    private PartialResult sumInPartitionOrder(List<PartialResult> parts) {
+        PartialResult total = new PartialResult();
+        if (parts.size() == groups) {
+            for (PartialResult p : parts) {
+                total.add(p);
+            }
+            return total;
+        }
+        int n = parts.size();
+        for (int g = 0; g < groups; g++) {
+            PartialResult partition = new PartialResult();
+            for (int i = (int) ((long) g * n / groups); i < (int) ((long) (g + 1) * n / groups); i++) {
+                partition.add(parts.get(i));
+            }
+            total.add(partition);
+        }
+        return total;
     }
 
     /** Drops a job not awaited (a run that fails or stops does not wait for its background evaluation). */

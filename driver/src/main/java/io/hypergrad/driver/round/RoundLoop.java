@@ -318,7 +318,7 @@ public final class RoundLoop {
         // Evaluation uses the configured partitioning too: never the executor count, which would
         // change the summation order and with it the last bits of the metrics.
         return EpisodeJob.submit(sc, ds, new RoundPayload(round, st.lambda.clone(), st.phi.clone(), st.theta, config, refit),
-                config.partitions(), description, pool);
+                config.partitions(), split != Split.META_TRAIN, description, pool);
     }
 
     private PartialResult await(EpisodeJob job, String description, boolean announce) {
