@@ -20,11 +20,13 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Writes {@code report.html} for a run folder, with plots drawn by XChart into PNGs under
- * {@code report/}: losses and accuracies over rounds (with meta-validation points), the hypergradient
- * norm on a log scale, λ's norm, θ, λ's entries when λ is small, and the Koopman eigenvalues on the unit
+ * {@code report/}: losses and accuracies over rounds (with the meta-validation curve), the hypergradient
+ * norm on a log scale, λ's norm, λ's parts by name (the norm of each λ layer, the optimiser's tuned
+ * learning rates and weight decays per layer), θ, λ's entries when λ is small, and the Koopman eigenvalues on the unit
  * circle for glocal runs; for a table run, its final test (each metric for the initial and the tuned λ, a
  * classifier's confusion matrix, a regression's predicted-against-true values). Everything is read from {@code metrics.jsonl}, {@code summary.json} and
- * {@code config.conf}; the page needs no JavaScript.
+ * {@code config.conf}; the page needs no JavaScript. Every axis is titled and its ticks are labelled
+ * compactly ({@link #compact}).
  */
 public final class ReportWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -220,7 +222,6 @@ public final class ReportWriter {
             logScale(c);
         }
         padIfFlat(c, lo, hi);
-        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         return c;
     }
 
