@@ -12,6 +12,13 @@ import java.util.Map;
 final class Progress implements RoundListener {
     private final PrintStream out;
     private final boolean terminal;
+    /**
+     * Seconds between a phase's lines in a log: a little under the round loop's 5 s heartbeat, so that
+     * jitter does not drop every other heartbeat.
+     */
+    private static final double PHASE_LINE_SECONDS = 4;
+    private String lastPhase;
+    private long lastPhaseLine;
 
     Progress(PrintStream out) {
         this.out = out;
@@ -44,12 +51,20 @@ final class Progress implements RoundListener {
     @Override
     public void onPhase(String phase, int done, int total, double eta) {
         if (terminal) {
-            out.printf("\r%s: %d/%d · ETA %s   ", phase, done, total, duration(eta));
+            // Clears the rest of the line: a phase may be drawn over a longer round bar.
+            out.printf("\r%s: %d/%d · ETA %s\033[K", phase, done, total, duration(eta));
             if (done == total) {
                 out.println();
             }
         } else {
-            out.printf("%s: %d/%d · ETA %s%n", phase, done, total, duration(eta));
+            // A log gets a phase's start, its end, and a line at most every few seconds in between.
+            long now = System.nanoTime();
+            boolean fresh = !phase.equals(lastPhase);
+            if (fresh || done == total || (now - lastPhaseLine) / 1e9 >= PHASE_LINE_SECONDS) {
+                out.printf("%s: %d/%d · ETA %s%n", phase, done, total, duration(eta));
+                lastPhase = phase;
+                lastPhaseLine = now;
+            }
         }
         out.flush();
     }

@@ -85,8 +85,13 @@ class RunCommand implements Callable<Integer> {
         if (master != null) {
             conf.setMaster(master);
         }
-        SparkSetup.configure(conf.setIfMissing("spark.app.name", "hypergrad " + c.get(RunConfig.PROBLEM)));
+        // FAIR lets the initial λ's meta-test run alongside training in its own pool (RoundLoop).
+        SparkSetup.configure(conf.setIfMissing("spark.app.name", "hypergrad " + c.get(RunConfig.PROBLEM))
+                .setIfMissing("spark.scheduler.mode", "FAIR"));
         // Data and contradictory settings are refused here, before Spark starts or the run folder exists.
+        // Loading a dataset and starting Spark take seconds (longer on a busy machine): say so first.
+        System.out.println("hypergrad: loading the data of " + c.get(RunConfig.PROBLEM) + " and starting Spark…");
+        System.out.flush();
         RoundLoop.preflight(c, conf);
         requireFolderPath(dir);
         Map<String, Object> summary;
@@ -101,6 +106,7 @@ class RunCommand implements Callable<Integer> {
             summary = new RoundLoop(sc, c, folder, new Progress(System.out)).run(resume, -1);
         }
         printSummary(summary, folder);
+        System.out.println("hypergrad: drawing the report's plots…");
         System.out.println("hypergrad: report: " + io.hypergrad.driver.report.ReportWriter.write(folder));
         return ExitCode.OK;
     }

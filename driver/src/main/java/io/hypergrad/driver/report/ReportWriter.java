@@ -20,11 +20,13 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Writes {@code report.html} for a run folder, with plots drawn by XChart into PNGs under
- * {@code report/}: losses and accuracies over rounds (with meta-validation points), the hypergradient
- * norm on a log scale, λ's norm, θ, λ's entries when λ is small, and the Koopman eigenvalues on the unit
+ * {@code report/}: losses and accuracies over rounds (with the meta-validation curve), the hypergradient
+ * norm on a log scale, λ's norm, λ's parts by name (the norm of each λ layer, the optimiser's tuned
+ * learning rates and weight decays per layer), θ, λ's entries when λ is small, and the Koopman eigenvalues on the unit
  * circle for glocal runs; for a table run, its final test (each metric for the initial and the tuned λ, a
  * classifier's confusion matrix, a regression's predicted-against-true values). Everything is read from {@code metrics.jsonl}, {@code summary.json} and
- * {@code config.conf}; the page needs no JavaScript.
+ * {@code config.conf}; the page needs no JavaScript. Every axis is titled and its ticks are labelled
+ * compactly ({@link #compact}).
  */
 public final class ReportWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,27 +46,11 @@ public final class ReportWriter {
             JsonNode summary = folder.exists("summary.json") ? JSON.readTree(folder.readText("summary.json")) : null;
             String config = folder.exists("config.conf") ? folder.readText("config.conf") : "";
             List<String[]> figures = new ArrayList<>();
-            figure(folder, figures, "loss.png", "Loss over rounds", lines(rows, "Round", "loss", false,
-                    new String[] {"trainLoss", "valLoss", "metaValLoss"}, new String[] {"train (episode)", "validation (episode)", "meta-validation"}));
-            if (rows.stream().anyMatch(r -> r.path("valAccuracy").isNumber())) {
-                figure(folder, figures, "accuracy.png", "Accuracy over rounds", lines(rows, "Round", "accuracy", false,
-                        new String[] {"valAccuracy", "metaValAccuracy"}, new String[] {"validation (episode)", "meta-validation"}));
-            }
-            figure(folder, figures, "hypergradient.png", "Mean hypergradient norm (log scale)", lines(rows, "Round", "‖g‖", true,
-                    new String[] {"hypergradNorm"}, new String[] {"‖hypergradient‖"}));
-            figure(folder, figures, "lambda.png", "Norm of λ", lines(rows, "Round", "‖λ‖", false,
-                    new String[] {"lambdaNorm"}, new String[] {"‖λ‖"}));
-            figure(folder, figures, "theta.png", "HyperDistill's θ", lines(rows, "Round", "θ", false,
-                    new String[] {"theta"}, new String[] {"θ"}));
-            if (rows.stream().anyMatch(r -> r.has("lambdaValues"))) {
-                figure(folder, figures, "lambda-values.png", "λ entries over rounds", lambdaValues(rows));
-            }
-            if (rows.stream().anyMatch(r -> r.has("koopman"))) {
-                figure(folder, figures, "koopman.png", "Koopman spectrum (last round): extrapolated and frozen modes, and the unit circle", koopman(rows));
-            }
-            if (summary != null && summary.path("test").path("plot").has("trueVsPredicted")) {
-                figure(folder, figures, "test-predictions.png", "Final test: predicted against true values (tuned λ)",
-                        trueVsPredicted(summary.path("test").path("plot").path("trueVsPredicted")));
+            for (Figure f : figures(rows, summary)) {
+                ByteArrayOutputStream png = new ByteArrayOutputStream();
+                BitmapEncoder.saveBitmap(f.chart(), png, BitmapEncoder.BitmapFormat.PNG);
+                folder.writeAtomically("report/" + f.file(), png.toByteArray());
+                figures.add(new String[] {"report/" + f.file(), f.caption()});
             }
             String html = page(summary, config, rows, figures);
             folder.writeText("report.html", html);
@@ -74,30 +60,101 @@ public final class ReportWriter {
         }
     }
 
-    private static void figure(RunFolder folder, List<String[]> figures, String file, String caption, XYChart chart)
-            throws IOException {
-        if (chart == null) {
-            return;
+    /** A plot of the report: its image file under {@code report/}, its caption, and the chart. */
+    record Figure(String file, String caption, XYChart chart) {}
+
+    /** The report's plots of a run: those its metrics and summary have data for. */
+    static List<Figure> figures(List<JsonNode> rows, JsonNode summary) {
+        List<Figure> out = new ArrayList<>();
+        add(out, "loss.png", "Loss over rounds (meta-validation: the same held-out tasks each time)", lines(rows, "Round", "loss", false,
+                new String[] {"trainLoss", "valLoss", "metaValLoss"}, new String[] {"train (episode)", "validation (episode)", "meta-validation"}));
+        if (rows.stream().anyMatch(r -> r.path("valAccuracy").isNumber())) {
+            add(out, "accuracy.png", "Accuracy over rounds (meta-validation: the same held-out tasks each time)", lines(rows, "Round",
+                    "accuracy", false, new String[] {"valAccuracy", "metaValAccuracy"}, new String[] {"validation (episode)", "meta-validation"}));
         }
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        BitmapEncoder.saveBitmap(chart, png, BitmapEncoder.BitmapFormat.PNG);
-        folder.writeAtomically("report/" + file, png.toByteArray());
-        figures.add(new String[] {"report/" + file, caption});
+        add(out, "hypergradient.png", "Mean hypergradient norm (log scale)", lines(rows, "Round", "‖g‖ (log scale)", true,
+                new String[] {"hypergradNorm"}, new String[] {"‖hypergradient‖"}));
+        add(out, "lambda.png", "Norm of λ", lines(rows, "Round", "‖λ‖", false, new String[] {"lambdaNorm"}, new String[] {"‖λ‖"}));
+        if (rows.stream().anyMatch(r -> r.has("lambdaBlocks"))) {
+            add(out, "lambda-blocks.png", "Norm of each layer of λ over rounds", named(rows, "lambdaBlocks", "‖λ layer‖", false));
+        }
+        if (rows.stream().anyMatch(r -> r.has("lambdaSettings"))) {
+            add(out, "lambda-settings.png", "λ's optimiser hyperparameters by layer over rounds (log scale)",
+                    named(rows, "lambdaSettings", "value (log scale)", true));
+        }
+        add(out, "theta.png", "HyperDistill's θ", lines(rows, "Round", "θ", false, new String[] {"theta"}, new String[] {"θ"}));
+        if (rows.stream().anyMatch(r -> r.has("lambdaValues"))) {
+            add(out, "lambda-values.png", "λ entries over rounds", lambdaValues(rows));
+        }
+        if (rows.stream().anyMatch(r -> r.has("koopman"))) {
+            add(out, "koopman.png", "Koopman spectrum (last round): extrapolated and frozen modes, and the unit circle", koopman(rows));
+        }
+        if (summary != null && summary.path("test").path("plot").has("trueVsPredicted")) {
+            add(out, "test-predictions.png", "Final test: predicted against true values (tuned λ)",
+                    trueVsPredicted(summary.path("test").path("plot").path("trueVsPredicted")));
+        }
+        return out;
+    }
+
+    private static void add(List<Figure> out, String file, String caption, XYChart chart) {
+        if (chart != null) {
+            out.add(new Figure(file, caption, chart));
+        }
     }
 
     private static XYChart chart(String x, String y) {
         XYChart c = new XYChartBuilder().width(760).height(400).xAxisTitle(x).yAxisTitle(y).build();
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        // Below the plot, in a row: inside it, the legend covered the rising curves it names.
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setPlotBackgroundColor(Color.WHITE);
         c.getStyler().setMarkerSize(5);
+        c.getStyler().setxAxisTickLabelsFormattingFunction(ReportWriter::compact);
+        c.getStyler().setyAxisTickLabelsFormattingFunction(ReportWriter::compact);
         return c;
+    }
+
+    /**
+     * A tick label a reader takes in at a glance: three significant digits at most, plain notation from
+     * 0.001 to 10⁵ ({@code 1.1}, {@code 0.00123}, {@code 1500}), else short scientific ({@code 2.5e-7}).
+     */
+    static String compact(double v) {
+        if (v == 0 || !Double.isFinite(v)) {
+            return v == 0 ? "0" : String.valueOf(v);
+        }
+        double a = Math.abs(v);
+        if (a >= 1e-3 && a < 1e5) {
+            return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+        }
+        String[] e = String.format(Locale.ROOT, "%.2e", v).split("e");
+        String mantissa = e[0].contains(".") ? e[0].replaceAll("0+$", "").replaceAll("\\.$", "") : e[0];
+        return mantissa + "e" + Integer.parseInt(e[1]);
+    }
+
+    /**
+     * A log scale drawn as log₁₀ of the values on a linear axis, its ticks labelled with the values
+     * themselves: XChart's own log axis labels only whole decades, so a series within one decade got none.
+     */
+    private static void logScale(XYChart c) {
+        c.getStyler().setyAxisTickLabelsFormattingFunction(t -> compact(Math.pow(10, t)));
+    }
+
+    /** Pads the y axis around a series that does not vary, which XChart would draw with one unreadable tick. */
+    private static void padIfFlat(XYChart c, double lo, double hi) {
+        if (Double.isFinite(lo) && hi - lo <= 1e-9 * Math.max(1, Math.abs(hi))) {
+            double pad = Math.max(0.05 * Math.abs(hi), 1e-3);
+            c.getStyler().setYAxisMin(lo - pad);
+            c.getStyler().setYAxisMax(hi + pad);
+        }
     }
 
     /** One series per key that has at least one finite value. */
     static XYChart lines(List<JsonNode> rows, String x, String y, boolean log, String[] keys, String[] names) {
         XYChart c = chart(x, y);
         boolean any = false;
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < keys.length; k++) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
@@ -105,17 +162,67 @@ public final class ReportWriter {
                 JsonNode v = r.get(keys[k]);
                 if (v != null && v.isNumber() && Double.isFinite(v.asDouble()) && (!log || v.asDouble() > 0)) {
                     xs.add(r.path("round").asDouble());
-                    ys.add(v.asDouble());
+                    double value = log ? Math.log10(v.asDouble()) : v.asDouble();
+                    ys.add(value);
+                    lo = Math.min(lo, value);
+                    hi = Math.max(hi, value);
                 }
             }
             if (!xs.isEmpty()) {
                 XYSeries s = c.addSeries(names[k], xs, ys);
+                // A series measured every few rounds (meta-validation) is a curve through marked points.
                 s.setMarker(xs.size() < rows.size() / 2 + 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
                 any = true;
             }
         }
-        c.getStyler().setYAxisLogarithmic(log);
+        if (log) {
+            logScale(c);
+        }
+        padIfFlat(c, lo, hi);
         return any ? c : null;
+    }
+
+    /** One series per name of a map-valued metric ({@code lambdaBlocks}, {@code lambdaSettings}) over rounds. */
+    static XYChart named(List<JsonNode> rows, String key, String y, boolean log) {
+        XYChart c = chart("Round", y);
+        java.util.Map<String, List<double[]>> series = new java.util.LinkedHashMap<>();
+        boolean positive = true;
+        for (JsonNode r : rows) {
+            var fields = r.path(key).fields();
+            while (fields.hasNext()) {
+                var e = fields.next();
+                if (e.getValue().isNumber() && Double.isFinite(e.getValue().asDouble())) {
+                    series.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(new double[] {r.path("round").asDouble(), e.getValue().asDouble()});
+                    positive &= e.getValue().asDouble() > 0;
+                }
+            }
+        }
+        if (series.isEmpty()) {
+            return null;
+        }
+        boolean logY = log && positive;
+        if (!logY) {
+            c.setYAxisTitle(y.replace(" (log scale)", ""));
+        }
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (var e : series.entrySet()) {
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (double[] p : e.getValue()) {
+                double value = logY ? Math.log10(p[1]) : p[1];
+                xs.add(p[0]);
+                ys.add(value);
+                lo = Math.min(lo, value);
+                hi = Math.max(hi, value);
+            }
+            c.addSeries(e.getKey(), xs, ys).setMarker(xs.size() < rows.size() / 2 + 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+        }
+        if (logY) {
+            logScale(c);
+        }
+        padIfFlat(c, lo, hi);
+        return c;
     }
 
     static XYChart lambdaValues(List<JsonNode> rows) {

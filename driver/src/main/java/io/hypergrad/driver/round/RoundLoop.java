@@ -10,7 +10,6 @@ import io.hypergrad.driver.checkpoint.DriverState;
 import io.hypergrad.driver.output.RunFolder;
 import io.hypergrad.workers.episode.EpisodeDescriptor;
 import io.hypergrad.workers.episode.PartialResult;
-import io.hypergrad.workers.episode.PartitionFunction;
 import io.hypergrad.workers.episode.ProblemCache;
 import io.hypergrad.workers.episode.RoundPayload;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 
 /**
  * The driver's round loop. Each round: broadcast (λ, φ, θ, config); run the meta-batch's episodes as
@@ -31,6 +29,10 @@ import org.apache.spark.broadcast.Broadcast;
 public final class RoundLoop {
     private static final Logger LOG = Logger.getLogger(RoundLoop.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The FAIR scheduler pool of evaluations that run alongside training. */
+    static final String EVAL_POOL = "hypergrad-eval";
+    /** The run folder's cache of the initial λ's meta-test. */
+    static final String INITIAL_TEST_FILE = "meta-test-initial.json";
 
     private final JavaSparkContext sc;
     private RunConfig config;
@@ -39,6 +41,8 @@ public final class RoundLoop {
     private final CheckpointStore checkpoints;
     private KoopmanAggregation koopman;
     private volatile boolean cancelled;
+    /** The initial λ's meta-test when it runs alongside training, else null. */
+    private EpisodeJob initialMetaTest;
 
     public RoundLoop(JavaSparkContext sc, RunConfig config, RunFolder folder, RoundListener listener) {
         this.sc = sc;
@@ -64,6 +68,17 @@ public final class RoundLoop {
      * @return the summary written to {@code summary.json} (or null when stopped early)
      */
     public Map<String, Object> run(boolean resume, int stopAfter) {
+        try {
+            return runRounds(resume, stopAfter);
+        } finally {
+            if (initialMetaTest != null) {
+                initialMetaTest.cancel();
+                initialMetaTest = null;
+            }
+        }
+    }
+
+    private Map<String, Object> runRounds(boolean resume, int stopAfter) {
         config = io.hypergrad.driver.data.TablePreparation.prepare(
                 org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate(), config, folder.uri(), resume);
         MetaProblem problem = preflight(config, sc.getConf());
@@ -77,6 +92,8 @@ public final class RoundLoop {
             LOG.info("resuming at round " + st.round + " of " + rounds);
         }
         folder.writeText("config.conf", Provenance.header(config) + config.resolvedHocon());
+        startInitialMetaTest(problem, seed);
+        LambdaParts lambdaParts = new LambdaParts(problem, st.lambda.length);
         OuterStep outer = new OuterStep(config, problem, st.lambda, (long) rounds * outerStepsPerRound(problem));
         if (st.outerState != null) {
             outer.importState(st.outerState, st.outerSteps);
@@ -104,7 +121,7 @@ public final class RoundLoop {
                 refitThetaIfDue(st, r, rounds, m);
                 total = runEpisodes(st, Split.META_TRAIN, r, config.get(RunConfig.META_BATCH),
                         String.format("round %d/%d · %d episodes · %s", r + 1, rounds, config.get(RunConfig.META_BATCH),
-                                config.get(RunConfig.ESTIMATOR)));
+                                config.get(RunConfig.ESTIMATOR)), false);
                 reportFaults(total, "round " + (r + 1), "left out of this round", m);
                 hypergradNorm = total.episodes == 0 ? 0.0 : outerSteps(total, st.lambda.length, st, outer, r, m,
                         koopman.horizon(problem.innerSteps(), windowEndStep(total)));
@@ -133,6 +150,8 @@ public final class RoundLoop {
             m.put("valAccuracy", total.episodes == 0 ? null : total.valAccuracy / total.episodes);
             m.put("hypergradNorm", hypergradNorm);
             m.put("lambdaNorm", norm(st.lambda));
+            putIfAny(m, "lambdaBlocks", lambdaParts.blocks(st.lambda));
+            putIfAny(m, "lambdaSettings", lambdaParts.settings(st.lambda));
             m.put("theta", st.theta);
             m.put("jvps", total.jvps);
             m.put("nonFinite", total.nonFinite);
@@ -142,7 +161,7 @@ public final class RoundLoop {
             m.put("taskSeconds", total.seconds);
             if ((evalEvery > 0 && st.round % evalEvery == 0) || st.round == rounds) {
                 PartialResult ev = runEpisodes(st, Split.META_VAL, 0, config.get(RunConfig.EVAL_TASKS),
-                        String.format("round %d/%d · meta-validation on %d tasks", r + 1, rounds, config.get(RunConfig.EVAL_TASKS)));
+                        String.format("round %d/%d · meta-validation on %d tasks", r + 1, rounds, config.get(RunConfig.EVAL_TASKS)), true);
                 m.put("metaValLoss", ev.valLoss / ev.episodes);
                 m.put("metaValAccuracy", ev.valAccuracy / ev.episodes);
                 lastEval = m;
@@ -284,12 +303,21 @@ public final class RoundLoop {
         return problem.initialLambda(seed);
     }
 
-    /** Runs tasks 0..n−1 of a split as one Spark job and sums the partitions in partition order. */
-    private PartialResult runEpisodes(DriverState st, Split split, int round, int n, String description) {
-        return runEpisodes(st, split, round, n, description, false);
+    /**
+     * Runs tasks 0..n−1 of a split as one Spark job and sums the partitions in partition order. The job
+     * reports its finished tasks as a phase named by {@code description} (from the start when
+     * {@code announce}; a round's own job only when it runs long).
+     */
+    private PartialResult runEpisodes(DriverState st, Split split, int round, int n, String description, boolean announce) {
+        return runEpisodes(st, split, round, n, description, announce, false);
     }
 
-    private PartialResult runEpisodes(DriverState st, Split split, int round, int n, String description, boolean refit) {
+    private PartialResult runEpisodes(DriverState st, Split split, int round, int n, String description, boolean announce,
+                                      boolean refit) {
+        return await(submitEpisodes(st, split, round, n, description, refit, null), description, announce);
+    }
+
+    private EpisodeJob submitEpisodes(DriverState st, Split split, int round, int n, String description, boolean refit, String pool) {
         List<EpisodeDescriptor> ds = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             ds.add(split == Split.META_TRAIN
@@ -297,26 +325,21 @@ public final class RoundLoop {
                             st.episodeCarries == null ? null : st.episodeCarries[i])
                     : new EpisodeDescriptor(i, split));
         }
-        Broadcast<RoundPayload> b = sc.broadcast(new RoundPayload(round, st.lambda.clone(), st.phi.clone(), st.theta, config, refit));
+        // Evaluation uses the configured partitioning too: never the executor count, which would
+        // change the summation order and with it the last bits of the metrics.
+        return EpisodeJob.submit(sc, ds, new RoundPayload(round, st.lambda.clone(), st.phi.clone(), st.theta, config, refit),
+                config.partitions(), split != Split.META_TRAIN, description, pool);
+    }
+
+    private PartialResult await(EpisodeJob job, String description, boolean announce) {
         try {
-            sc.setJobDescription(description);
-            // Evaluation uses the configured partitioning too: never the executor count, which would
-            // change the summation order and with it the last bits of the metrics.
-            int partitions = config.partitions();
-            List<PartialResult> parts = sc.parallelize(ds, Math.min(partitions, n)).mapPartitions(new PartitionFunction(b)).collect();
-            PartialResult total = new PartialResult();
-            for (PartialResult p : parts) {
-                total.add(p);
-            }
-            return total;
+            return job.await(listener, description, announce);
         } catch (Exception e) {
             // Spark rethrows task failures as SparkException, a checked exception Java cannot see declared.
             if (cancelled) {
                 throw new RunFailedException(description + ": cancelled; the run can be resumed from its checkpoint", e);
             }
             throw new RunFailedException(description + " failed: " + rootMessage(e), e);
-        } finally {
-            b.destroy();
         }
     }
 
@@ -337,7 +360,7 @@ public final class RoundLoop {
             return;
         }
         PartialResult s = runEpisodes(st, Split.META_TRAIN, round, config.get(RunConfig.META_BATCH),
-                String.format("round %d/%d · θ refit on %d episodes", round + 1, rounds, config.get(RunConfig.META_BATCH)), true);
+                String.format("round %d/%d · θ refit on %d episodes", round + 1, rounds, config.get(RunConfig.META_BATCH)), true, true);
         Map<String, Object> refit = new LinkedHashMap<>();
         reportFaults(s, "round " + (round + 1) + " θ refit", "left out of the θ fit", refit);
         if (s.thetaX.length > 0) {
@@ -408,18 +431,83 @@ public final class RoundLoop {
                 s.put("skippedGroups", tp.skippedGroups());
             }
         } else if (testTasks > 0) {
-            DriverState initial = fresh(problem, seed);
-            PartialResult before = runEpisodes(initial, Split.META_TEST, 0, testTasks,
-                    "meta-test of the initial λ on " + testTasks + " tasks");
             PartialResult after = runEpisodes(st, Split.META_TEST, 0, testTasks,
-                    "meta-test of the learned λ on " + testTasks + " tasks");
-            s.put("metaTest", Map.of("tasks", testTasks,
-                    "initial", testStats(before), "learned", testStats(after)));
+                    "meta-test of the learned λ on " + testTasks + " tasks", true);
+            s.put("metaTest", Map.of("tasks", testTasks, "initial", initialMetaTest(problem, seed), "learned", testStats(after)));
         }
         s.put("seconds", st.seconds);
         s.put("lambdaSize", st.lambda.length);
         s.put("lambdaSha256", CheckpointStore.fingerprint(st.lambda));
         return s;
+    }
+
+    /**
+     * The initial λ's meta-test does not depend on training, so it need not wait for it: when the
+     * scheduler is FAIR and this run has no pool of its own (a sweep's runs do), it starts now as its own
+     * job in the pool {@value #EVAL_POOL} and shares the executors with the rounds; the end of the run then
+     * waits only for what is left of it. Its result is cached in the run folder ({@value #INITIAL_TEST_FILE}),
+     * so a resumed run does not measure it again.
+     */
+    private void startInitialMetaTest(MetaProblem problem, long seed) {
+        int testTasks = config.get(RunConfig.TEST_TASKS);
+        if (testTasks == 0 || problem instanceof io.hypergrad.common.problems.FinalTest || cachedInitialMetaTest() != null
+                || !"FAIR".equals(sc.getConf().get("spark.scheduler.mode", "FIFO"))
+                || sc.getLocalProperty("spark.scheduler.pool") != null) {
+            return;
+        }
+        String phase = "meta-test of the initial λ on " + testTasks + " tasks";
+        initialMetaTest = submitEpisodes(fresh(problem, seed), Split.META_TEST, 0, testTasks, phase, false, EVAL_POOL);
+        listener.onPhase(phase + " · started alongside training (FAIR pool " + EVAL_POOL + ")", 0, testTasks, Double.NaN);
+    }
+
+    /** The initial λ's meta-test statistics: cached, awaited from the background job, or measured now. */
+    private Map<String, Object> initialMetaTest(MetaProblem problem, long seed) {
+        Map<String, Object> cached = cachedInitialMetaTest();
+        if (cached != null) {
+            listener.onPhase("meta-test of the initial λ: measured before, read from " + INITIAL_TEST_FILE, 1, 1, 0);
+            return cached;
+        }
+        int testTasks = config.get(RunConfig.TEST_TASKS);
+        String phase = "meta-test of the initial λ on " + testTasks + " tasks";
+        PartialResult before;
+        if (initialMetaTest != null) {
+            before = await(initialMetaTest, phase + " (started alongside training)", true);
+            initialMetaTest = null;
+        } else {
+            before = runEpisodes(fresh(problem, seed), Split.META_TEST, 0, testTasks, phase, true);
+        }
+        Map<String, Object> stats = testStats(before);
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("key", initialMetaTestKey());
+        entry.put("stats", stats);
+        folder.writeText(INITIAL_TEST_FILE, toJson(entry) + "\n");
+        return stats;
+    }
+
+    /** The cached initial-λ meta-test of this very configuration, or null. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> cachedInitialMetaTest() {
+        if (!folder.exists(INITIAL_TEST_FILE)) {
+            return null;
+        }
+        try {
+            Map<String, Object> entry = JSON.readValue(folder.readText(INITIAL_TEST_FILE), Map.class);
+            return initialMetaTestKey().equals(entry.get("key")) ? (Map<String, Object>) entry.get("stats") : null;
+        } catch (JsonProcessingException | RuntimeException e) {
+            LOG.warning("ignoring " + INITIAL_TEST_FILE + " (" + e.getMessage() + "); measuring the initial λ again");
+            return null;
+        }
+    }
+
+    /** What the initial λ's meta-test depends on: the whole resolved configuration (over-strict, never stale). */
+    private String initialMetaTestKey() {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(config.resolvedHocon().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Map<String, Object> testStats(PartialResult p) {
@@ -431,6 +519,12 @@ public final class RoundLoop {
         m.put("accuracy", Double.isNaN(acc[0]) ? null : acc[0]);
         m.put("accuracyCi95", Double.isNaN(acc[1]) ? null : acc[1]);
         return m;
+    }
+
+    private static void putIfAny(Map<String, Object> m, String key, Map<String, Double> values) {
+        if (!values.isEmpty()) {
+            m.put(key, values);
+        }
     }
 
     static double norm(double[] a) {

@@ -1,5 +1,6 @@
 package io.hypergrad.driver.report;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -28,10 +29,13 @@ class ReportWriterTest {
         for (int r = 1; r <= 30; r++) {
             double loss = 2.3 * Math.exp(-r / 12.0) + 0.4;
             m.append(String.format(Locale.ROOT, "{\"round\":%d,\"episodes\":4,\"trainLoss\":%.4f,\"valLoss\":%.4f,\"valAccuracy\":%.3f,"
-                    + "\"hypergradNorm\":%.5f,\"lambdaNorm\":%.3f,\"theta\":%.3f,\"lambdaValues\":[%.3f,%.3f,%.3f]%s%s}\n",
-                    r, loss * 0.9, loss, 0.3 + 0.01 * r, Math.pow(10, -r / 15.0), 4 + 0.05 * r, 0.8 + 0.002 * r,
-                    Math.log(0.1) + 0.01 * r, Math.log(0.01) - 0.02 * r, 0.1 * Math.sin(r),
-                    r % 10 == 0 ? String.format(Locale.ROOT, ",\"metaValLoss\":%.4f,\"metaValAccuracy\":%.3f", loss + 0.1, 0.28 + 0.01 * r) : "",
+                    + "\"hypergradNorm\":%.5f,\"lambdaNorm\":%.3f,\"theta\":1.100168963938038,\"lambdaValues\":[%.3f,%.3f,%.3f],"
+                    + "\"lambdaBlocks\":{\"conv1\":%.3f,\"conv2\":%.3f},\"lambdaSettings\":{\"learningRate[conv1]\":%.5f,"
+                    + "\"weightDecay[conv1]\":%.6f}%s%s}\n",
+                    r, loss * 0.9, loss, 0.3 + 0.01 * r, 0.02 + 0.001 * Math.sin(r), 4 + 0.05 * r,
+                    Math.log(0.1) + 0.01 * r, Math.log(0.01) - 0.02 * r, 0.1 * Math.sin(r), 3 + 0.02 * r, 2.5 - 0.01 * r,
+                    0.1 * Math.exp(0.01 * r), 1e-4 * Math.exp(-0.02 * r),
+                    r % 5 == 0 ? String.format(Locale.ROOT, ",\"metaValLoss\":%.4f,\"metaValAccuracy\":%.3f", loss + 0.1, 0.28 + 0.01 * r) : "",
                     r == 30 ? ",\"koopman\":{\"fallback\":false,\"eigenvalues\":[[1.0,0.0],[0.96,0.05],[0.96,-0.05],[0.5,0.0]]}" : ""));
         }
         f.writeText("metrics.jsonl", m.toString());
@@ -74,13 +78,42 @@ class ReportWriterTest {
         String html = Files.readString(dir.resolve("report.html"));
         List<String> imgs = images(html);
         assertTrue(imgs.containsAll(List.of("report/loss.png", "report/accuracy.png", "report/hypergradient.png",
-                "report/lambda.png", "report/theta.png", "report/lambda-values.png", "report/koopman.png")), imgs.toString());
+                "report/lambda.png", "report/theta.png", "report/lambda-values.png", "report/koopman.png", "report/lambda-blocks.png",
+                "report/lambda-settings.png")), imgs.toString());
         for (String i : imgs) {
             BufferedImage img = ImageIO.read(dir.resolve(i).toFile());
             assertTrue(img != null && img.getWidth() > 100, i + " is not an image");
             assertTrue(spread(img) > 5, i + " is blank");
         }
         assertTrue(html.contains("29.0% ± 1.0 → 41.0% ± 2.0"), "the meta-test table");
+    }
+
+    @Test
+    void everyPlotHasLabelledAxesAndCompactTickLabels(@TempDir Path dir) throws Exception {
+        RunFolder f = syntheticRun(dir);
+        List<com.fasterxml.jackson.databind.JsonNode> rows = new ArrayList<>();
+        for (String line : f.readText("metrics.jsonl").split("\n")) {
+            rows.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line));
+        }
+        List<ReportWriter.Figure> figures = ReportWriter.figures(rows, null);
+        assertTrue(figures.size() >= 9, "one figure per kind of metric: " + figures.size());
+        for (ReportWriter.Figure fig : figures) {
+            assertTrue(!fig.chart().getXAxisTitle().isBlank() && !fig.chart().getYAxisTitle().isBlank(), fig.file() + " has an unlabelled axis");
+            assertTrue(fig.chart().getStyler().getxAxisTickLabelsFormattingFunction() != null
+                    && fig.chart().getStyler().getyAxisTickLabelsFormattingFunction() != null, fig.file() + " has raw tick labels");
+            // Log scales are drawn as log10 on a linear axis so that a series within one decade still gets ticks.
+            assertTrue(!fig.chart().getStyler().isYAxisLogarithmic(), fig.file() + " uses XChart's decade-only log axis");
+        }
+        assertEquals("1.1", ReportWriter.compact(1.100168963938038));
+        assertEquals("0.00123", ReportWriter.compact(0.00123456));
+        assertEquals("1500", ReportWriter.compact(1500.0000001));
+        assertEquals("2.5e-7", ReportWriter.compact(2.5e-7));
+        assertEquals("-3e5", ReportWriter.compact(-3e5));
+        assertEquals("0.3", ReportWriter.compact(0.30000000000000004));
+        // The hypergradient plot's ticks are the values of a log scale, not their logarithms.
+        java.util.function.Function<Double, String> tick = figures.stream().filter(x -> x.file().equals("hypergradient.png"))
+                .findFirst().orElseThrow().chart().getStyler().getyAxisTickLabelsFormattingFunction();
+        assertEquals("0.01", tick.apply(-2.0));
     }
 
     @Test

@@ -75,6 +75,59 @@ class LocalRunTest {
         assertEquals(3, a.list("checkpoints").size());
     }
 
+    @Test
+    void evaluationReportsItsProgressAndTheInitialMetaTestRunsAlongsideTraining(@TempDir Path tmp) {
+        RunConfig c = RunConfig.parse(CONFIG);
+        Map<String, Object> fifo = run("local[2]", tmp.resolve("fifo").toString(), c, false, false, -1);
+        java.util.List<String> phases = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        RoundListener recorder = new RoundListener() {
+            @Override
+            public void onRound(int round, int rounds, Map<String, Object> metrics, double eta) {}
+
+            @Override
+            public void onPhase(String phase, int done, int total, double eta) {
+                phases.add(phase + " " + done + "/" + total);
+            }
+        };
+        String dir = tmp.resolve("fair").toString();
+        SparkConf conf = SparkSetup.configure(new SparkConf().setMaster("local[2]").setAppName("test")
+                .set("spark.ui.enabled", "false").set("spark.scheduler.mode", "FAIR"));
+        Map<String, Object> fair;
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            fair = new RoundLoop(sc, c, new RunFolder(dir, sc.hadoopConfiguration()), recorder).run(false, -1);
+        }
+        assertEquals(fifo.get("metaTest"), fair.get("metaTest"), "the same meta-test, run alongside training or after it");
+        assertEquals(fifo.get("lambdaSha256"), fair.get("lambdaSha256"));
+        assertTrue(phases.contains("meta-test of the initial λ on 4 tasks · started alongside training (FAIR pool hypergrad-eval) 0/4"), phases.toString());
+        assertTrue(phases.contains("meta-test of the learned λ on 4 tasks 4/4"), phases.toString());
+        assertTrue(phases.contains("round 2/4 · meta-validation on 3 tasks 3/3"), phases.toString());
+        assertTrue(new RunFolder(dir, new org.apache.hadoop.conf.Configuration()).exists(RoundLoop.INITIAL_TEST_FILE),
+                "the initial λ's meta-test is cached in the run folder");
+    }
+
+    @Test
+    void anEvaluationRunAsOneSparkTaskPerEpisodeSumsToTheSameBitsAsItsPartitions() throws Exception {
+        RunConfig c = RunConfig.parse(CONFIG).with("hypergrad.partitions", "3");
+        io.hypergrad.common.problems.MetaProblem problem = io.hypergrad.workers.episode.ProblemCache.get(c);
+        java.util.List<io.hypergrad.workers.episode.EpisodeDescriptor> ds = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            ds.add(new io.hypergrad.workers.episode.EpisodeDescriptor(i, io.hypergrad.common.problems.Split.META_TEST));
+        }
+        SparkConf conf = SparkSetup.configure(new SparkConf().setMaster("local[2]").setAppName("test").set("spark.ui.enabled", "false"));
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            io.hypergrad.workers.episode.RoundPayload payload = new io.hypergrad.workers.episode.RoundPayload(0,
+                    problem.initialLambda(7), problem.initialPhi(7), 1.0, c, false);
+            io.hypergrad.workers.episode.PartialResult grouped =
+                    EpisodeJob.submit(sc, ds, payload, c.partitions(), false, "grouped", null).await(RoundListener.NONE, "grouped", false);
+            io.hypergrad.workers.episode.PartialResult perEpisode =
+                    EpisodeJob.submit(sc, ds, payload, c.partitions(), true, "per episode", null).await(RoundListener.NONE, "per episode", false);
+            assertEquals(7, perEpisode.episodes);
+            assertEquals(Double.doubleToRawLongBits(grouped.valLoss), Double.doubleToRawLongBits(perEpisode.valLoss));
+            assertEquals(Double.doubleToRawLongBits(grouped.valLossSq), Double.doubleToRawLongBits(perEpisode.valLossSq));
+            assertEquals(Double.doubleToRawLongBits(grouped.trainLoss), Double.doubleToRawLongBits(perEpisode.trainLoss));
+        }
+    }
+
     static String withoutTimings(String jsonl) {
         return jsonl.replaceAll("\"(seconds|maxTaskSeconds|taskSeconds)\":[0-9.eE+-]+", "\"$1\":_");
     }
