@@ -89,11 +89,15 @@ class RunCommand implements Callable<Integer> {
         SparkSetup.configure(conf.setIfMissing("spark.app.name", "hypergrad " + c.get(RunConfig.PROBLEM))
                 .setIfMissing("spark.scheduler.mode", "FAIR"));
         // Data and contradictory settings are refused here, before Spark starts or the run folder exists.
-        // Loading a dataset and starting Spark take seconds (longer on a busy machine): say so first.
-        System.out.println("hypergrad: loading the data of " + c.get(RunConfig.PROBLEM) + " and starting Spark…");
-        System.out.flush();
         RoundLoop.preflight(c, conf);
         requireFolderPath(dir);
+        // Starting Spark takes seconds (longer on a busy machine): say so — but only once the input passed its
+        // checks, so that refused input leaves stdout empty (the bad-input corpus holds the CLI to that).
+        // (A table is read once Spark runs; its checks come after, so it is announced by the banner below.)
+        if (!TablePreparation.needed(c)) {
+            System.out.println("hypergrad: " + c.get(RunConfig.PROBLEM) + ": data loaded and checked; starting Spark…");
+            System.out.flush();
+        }
         Map<String, Object> summary;
         RunFolder folder;
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
