@@ -453,9 +453,20 @@ public final class TableProblem implements MetaProblem, FinalTest {
         };
         // The network as trained: it reads standardised features (and predicts standardised targets), as
         // model/network.json records them for predict.
+        // λ holds the network's λ layers, then the weighting network's (when there is one), then the optimiser's
+        // hyperparameters; the exported network is the first without the second, so the optimiser's entries
+        // must follow the network's directly.
+        int networkHyper = evalModel.layout().size(Role.HYPER);
+        int allHyper = layout.size(Role.HYPER);
+        double[] exported = lambda;
+        if (allHyper > networkHyper) {
+            exported = new double[lambda.length - (allHyper - networkHyper)];
+            System.arraycopy(lambda, 0, exported, 0, networkHyper);
+            System.arraycopy(lambda, allHyper, exported, networkHyper, lambda.length - allHyper);
+        }
         return LearnedNetwork.trainedWith("table: the configured network with the tuned λ (inputs standardised with the training rows' "
                         + "statistics" + (table.classification() ? "" : "; outputs standardised targets") + ")", evalModel, output, newOptimizer(),
-                lambda, w, task(seed, Split.META_TEST, 0, 0).trainBatch(1));
+                exported, w, task(seed, Split.META_TEST, 0, 0).trainBatch(1));
     }
 
     private static String preview(List<String> values) {
