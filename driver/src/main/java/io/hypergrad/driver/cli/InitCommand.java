@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,14 +62,7 @@ class InitCommand implements Callable<Integer> {
             throw new ConfigException("--out " + out + ": exists (add --force to overwrite it)");
         }
         String fmt = format != null ? format : TableReader.formatOf(data);
-        Map<String, String> opts = TableReader.defaultOptions(fmt);
-        for (String o : options) {
-            int eq = o.indexOf('=');
-            if (eq <= 0) {
-                throw new ConfigException("--option " + o + ": expected KEY=VALUE");
-            }
-            opts.put(o.substring(0, eq).trim(), o.substring(eq + 1).trim());
-        }
+        Map<String, String> opts = TableReader.options(fmt, options);
         SparkConf conf = SparkSetup.configure(new SparkConf().setIfMissing("spark.app.name", "hypergrad init"));
         String text;
         try (SparkSession spark = SparkSession.builder().config(conf).getOrCreate()) {

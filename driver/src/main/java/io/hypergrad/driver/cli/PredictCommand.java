@@ -58,14 +58,7 @@ class PredictCommand implements Callable<Integer> {
         }
         SparkSetup.configure(conf);
         String fmt = format != null ? format : TableReader.formatOf(input);
-        Map<String, String> opts = TableReader.defaultOptions(fmt);
-        for (String o : options) {
-            int eq = o.indexOf('=');
-            if (eq <= 0) {
-                throw new ConfigException("--option " + o + ": expected KEY=VALUE");
-            }
-            opts.put(o.substring(0, eq).trim(), o.substring(eq + 1).trim());
-        }
+        Map<String, String> opts = TableReader.options(fmt, options);
         try (SparkSession spark = SparkSession.builder().config(conf).getOrCreate()) {
             RunFolder folder = RunFolder.existing(runDir, spark.sparkContext().hadoopConfiguration())
                     .orElseThrow(() -> new DatasetException(runDir + ": no such run folder"));

@@ -34,12 +34,32 @@ public final class TableReader {
         return "parquet";
     }
 
-    /** The reader options used when a config gives none: a CSV's first line is its header, its column types inferred. */
+    /**
+     * The reader options used when a config gives none: a CSV's first line is its header, its column types
+     * inferred — a user's CSV almost always has a header and numbers, and Spark's defaults read neither.
+     */
     public static Map<String, String> defaultOptions(String format) {
         Map<String, String> m = new TreeMap<>();
         if (format.equals("csv")) {
             m.put("header", "true");
             m.put("inferSchema", "true");
+        }
+        return m;
+    }
+
+    /**
+     * A format's default options with a command line's {@code --option KEY=VALUE} pairs over them.
+     *
+     * @throws ConfigException naming a pair that is not KEY=VALUE
+     */
+    public static Map<String, String> options(String format, java.util.List<String> pairs) {
+        Map<String, String> m = defaultOptions(format);
+        for (String o : pairs) {
+            int eq = o.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("--option " + o + ": expected KEY=VALUE");
+            }
+            m.put(o.substring(0, eq).trim(), o.substring(eq + 1).trim());
         }
         return m;
     }

@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -243,12 +242,8 @@ public final class TableSource {
         if (spec.format().equals("table")) {
             return guard(spec, () -> spark.table(spec.table()));
         }
-        Map<String, String> options = new HashMap<>(spec.options());
-        if (spec.format().equals("csv")) {
-            // a user's CSV almost always has a header and numbers; Spark's defaults read neither
-            options.putIfAbsent("header", "true");
-            options.putIfAbsent("inferSchema", "true");
-        }
+        Map<String, String> options = TableReader.defaultOptions(spec.format());
+        options.putAll(spec.options());
         return guard(spec, () -> spark.read().format(spec.format()).options(options).load(spec.path()));
     }
 

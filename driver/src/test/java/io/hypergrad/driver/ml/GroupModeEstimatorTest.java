@@ -9,25 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hypergrad.common.data.Datasets;
 import io.hypergrad.driver.spark.SparkSetup;
+import io.hypergrad.driver.table.RealTables;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,26 +43,10 @@ class GroupModeEstimatorTest {
 
     @BeforeAll
     static void start() {
-        String dir = Datasets.dataDir("");
-        Assumptions.assumeTrue(Datasets.present(dir, "statsmodels"),
-                "SKIPPED: the statsmodels datasets are not in " + dir + " (fetch them with: deploy/bin/hypergrad fetch-data)");
         spark = SparkSession.builder().config(SparkSetup.configure(new SparkConf().setMaster("local[2]").setAppName("ml-group-test")
                 .set("spark.ui.enabled", "false"))).getOrCreate();
-        Dataset<Row> wide = spark.read().option("header", "true").option("inferSchema", "true").csv(dir + "/statsmodels/fertility.csv");
-        // Wide (a column per year) to long (a row per country and year), leaving out the years a country has no value for.
-        List<Row> rows = new ArrayList<>();
-        String[] columns = wide.columns();
-        for (Row r : wide.collectAsList()) {
-            for (int c = 0; c < columns.length; c++) {
-                if (columns[c].matches("\\d{4}") && !r.isNullAt(c)) {
-                    rows.add(RowFactory.create(r.getString(0), Double.parseDouble(columns[c]), ((Number) r.get(c)).doubleValue()));
-                }
-            }
-        }
-        StructType schema = new StructType().add("country", DataTypes.StringType).add("year", DataTypes.DoubleType)
-                .add("fertility", DataTypes.DoubleType);
         Dataset<Row> all = new VectorAssembler().setInputCols(new String[] {"year"}).setOutputCol("features")
-                .transform(spark.createDataFrame(rows, schema));
+                .transform(RealTables.fertility(spark));
         // a fifth of the countries held out, by a hash of the name
         Dataset<Row> marked = all.withColumn("heldOut", xxhash64(col("country")).mod(5).equalTo(0));
         training = marked.filter(col("heldOut").equalTo(false)).drop("heldOut");

@@ -1,13 +1,9 @@
 package io.hypergrad.driver.round;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -31,14 +27,7 @@ final class PluginExample {
             throw new IllegalStateException("the plugin example does not compile (javac exit " + rc + ")");
         }
         Path jar = dir.resolve("acme-problem.jar");
-        try (OutputStream fo = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(fo);
-             Stream<Path> files = Files.walk(classes)) {
-            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
-                Files.copy(f, out);
-                out.closeEntry();
-            }
-        }
+        StandaloneClusterTest.packDirectory(classes, jar);
         return jar;
     }
 

@@ -127,7 +127,8 @@ class StandaloneClusterTest {
         return own;
     }
 
-    private static void packDirectory(Path dir, Path jar) throws IOException {
+    /** Packs every file under {@code dir} into {@code jar}, named relative to {@code dir}. */
+    static void packDirectory(Path dir, Path jar) throws IOException {
         try (OutputStream fo = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(fo);
              Stream<Path> files = Files.walk(dir)) {
             for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {

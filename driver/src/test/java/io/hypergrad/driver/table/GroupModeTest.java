@@ -4,22 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypergrad.common.config.RunConfig;
-import io.hypergrad.common.data.Datasets;
 import io.hypergrad.driver.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,25 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 class GroupModeTest {
     @Test
     void fertilityCurvesOfUnseenCountriesFromThreeYears(@TempDir Path tmp) {
-        String dir = Datasets.dataDir("");
-        Assumptions.assumeTrue(Datasets.present(dir, "statsmodels"),
-                "SKIPPED: the statsmodels datasets are not in " + dir + " (fetch them with: deploy/bin/hypergrad fetch-data)");
         String parquet = tmp.resolve("fertility.parquet").toString();
         try (SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate()) {
-            Dataset<Row> wide = spark.read().option("header", "true").option("inferSchema", "true").csv(dir + "/statsmodels/fertility.csv");
-            // Wide (a column per year) to long (a row per country and year), leaving out the years a country has no value for.
-            List<Row> rows = new ArrayList<>();
-            String[] columns = wide.columns();
-            for (Row r : wide.collectAsList()) {
-                for (int c = 0; c < columns.length; c++) {
-                    if (columns[c].matches("\\d{4}") && !r.isNullAt(c)) {
-                        rows.add(RowFactory.create(r.getString(0), Double.parseDouble(columns[c]), ((Number) r.get(c)).doubleValue()));
-                    }
-                }
-            }
-            StructType schema = new StructType().add("country", DataTypes.StringType).add("year", DataTypes.DoubleType)
-                    .add("fertility", DataTypes.DoubleType);
-            spark.createDataFrame(rows, schema).coalesce(1).write().parquet(parquet);
+            RealTables.fertility(spark).coalesce(1).write().parquet(parquet);
         }
         RunConfig c = RunConfig.parse("""
                 hypergrad {

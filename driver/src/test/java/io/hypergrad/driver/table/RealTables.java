@@ -38,6 +38,33 @@ public final class RealTables {
         return write(folder.resolve("diabetes.csv"), d, "progression", false);
     }
 
+    /**
+     * The World Bank's fertility rates (statsmodels' copy) reshaped from a column per year to one row per
+     * country and year — {@code country}, {@code year}, {@code fertility} — leaving out the years a country
+     * has no value for. Skipped, saying so, when the statsmodels data is absent.
+     */
+    public static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> fertility(org.apache.spark.sql.SparkSession spark) {
+        String dir = Datasets.dataDir("");
+        Assumptions.assumeTrue(Datasets.present(dir, "statsmodels"),
+                "SKIPPED: the statsmodels datasets are not in " + dir + " (fetch them with: deploy/bin/hypergrad fetch-data)");
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> wide = spark.read().option("header", "true").option("inferSchema", "true")
+                .csv(dir + "/statsmodels/fertility.csv");
+        java.util.List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
+        String[] columns = wide.columns();
+        for (org.apache.spark.sql.Row r : wide.collectAsList()) {
+            for (int c = 0; c < columns.length; c++) {
+                if (columns[c].matches("\\d{4}") && !r.isNullAt(c)) {
+                    rows.add(org.apache.spark.sql.RowFactory.create(r.getString(0), Double.parseDouble(columns[c]),
+                            ((Number) r.get(c)).doubleValue()));
+                }
+            }
+        }
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("country", org.apache.spark.sql.types.DataTypes.StringType).add("year", org.apache.spark.sql.types.DataTypes.DoubleType)
+                .add("fertility", org.apache.spark.sql.types.DataTypes.DoubleType);
+        return spark.createDataFrame(rows, schema);
+    }
+
     private static Path write(Path file, Dataset d, String label, boolean classes) throws IOException {
         StringBuilder sb = new StringBuilder();
         int f = d.featureSize();
