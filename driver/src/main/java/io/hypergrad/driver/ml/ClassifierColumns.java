@@ -16,6 +16,19 @@ import org.apache.spark.sql.types.StructType;
  * class probabilities; {@code prediction} — the class index as a double. An empty name leaves its column out.
  */
 record ClassifierColumns(String rawPredictionCol, String probabilityCol, String predictionCol) implements BatchScorer.Output {
+    /** The probability-column Param, declared alike by the classifier and its model (default {@code probability}). */
+    static org.apache.spark.ml.param.Param<String> probabilityParam(org.apache.spark.ml.util.Identifiable owner) {
+        return new org.apache.spark.ml.param.Param<>(owner, "probabilityCol", "class probabilities column name (an ML Vector; empty: none)",
+                Checks.optionalColumn());
+    }
+
+    /** The raw-prediction-column Param, declared alike by the classifier and its model (default {@code rawPrediction}). */
+    static org.apache.spark.ml.param.Param<String> rawPredictionParam(org.apache.spark.ml.util.Identifiable owner) {
+        return new org.apache.spark.ml.param.Param<>(owner, "rawPredictionCol",
+                "raw prediction (confidence) column name: the logits, or (−z, z) for a binary network's logit z (empty: none)",
+                Checks.optionalColumn());
+    }
+
     @Override
     public StructType schema(StructType input) {
         SchemaChecks.requireAbsent(input, rawPredictionCol, "rawPredictionCol");

@@ -21,9 +21,8 @@ public final class HypergradClassificationModel extends HypergradModel<Hypergrad
 
     HypergradClassificationModel(String uid, SavedModel network, Tuning tuning, String runFolder) {
         super(uid, network, tuning, runFolder);
-        probabilityCol = new Param<>(this, "probabilityCol", "class probabilities column name (an ML Vector; empty: none)", Checks.optionalColumn());
-        rawPredictionCol = new Param<>(this, "rawPredictionCol",
-                "raw prediction (confidence) column name: the logits, or (−z, z) for a binary network's logit z (empty: none)", Checks.optionalColumn());
+        probabilityCol = ClassifierColumns.probabilityParam(this);
+        rawPredictionCol = ClassifierColumns.rawPredictionParam(this);
         setDefault(probabilityCol, "probability");
         setDefault(rawPredictionCol, "rawPrediction");
     }
