@@ -216,6 +216,11 @@ public final class TableProblem implements MetaProblem, FinalTest {
         return loss;
     }
 
+    /** How many of λ's entries are the network's own λ layers: the first ones, before the weighting network's and the optimiser's. */
+    public int networkLambdaSize() {
+        return evalModel.layout().size(Role.HYPER);
+    }
+
     /** The network's output width. */
     public int outputs() {
         return outputs;
@@ -456,7 +461,7 @@ public final class TableProblem implements MetaProblem, FinalTest {
         // λ holds the network's λ layers, then the weighting network's (when there is one), then the optimiser's
         // hyperparameters; the exported network is the first without the second, so the optimiser's entries
         // must follow the network's directly.
-        int networkHyper = evalModel.layout().size(Role.HYPER);
+        int networkHyper = networkLambdaSize();
         int allHyper = layout.size(Role.HYPER);
         double[] exported = lambda;
         if (allHyper > networkHyper) {

@@ -64,7 +64,7 @@ public record SavedModel(int version, List<Map<String, Object>> layers, String l
         SavedModel m = new SavedModel(VERSION, p.schema().toMaps(), p.lossFunction().name().toLowerCase(java.util.Locale.ROOT),
                 t.featureShape(), p.outputs(), c.get(io.hypergrad.common.config.RunConfig.DATA_LABEL), t.featureColumns(), t.featureNames(),
                 t.classification() ? t.classes() : List.of(), t.mean(), t.std(), w,
-                java.util.Arrays.copyOf(lambda, p.schema().build(t.featureShape(), p.outputs(), false).layout().size(io.hypergrad.common.nn.Role.HYPER)),
+                java.util.Arrays.copyOf(lambda, p.networkLambdaSize()),
                 p.targetScaling()[0], p.targetScaling()[1], adaptation);
         m.save(folder);
     }
