@@ -140,12 +140,37 @@ public final class ReportWriter {
         c.getStyler().setyAxisTickLabelsFormattingFunction(t -> compact(Math.pow(10, t)));
     }
 
-    /** Pads the y axis around a series that does not vary, which XChart would draw with one unreadable tick. */
-    private static void padIfFlat(XYChart c, double lo, double hi) {
-        if (Double.isFinite(lo) && hi - lo <= 1e-9 * Math.max(1, Math.abs(hi))) {
+    /**
+     * Gives the y axis ticks a reader can use. XChart draws a series that does not vary with one unreadable
+     * tick, so its axis is padded; and it labels only the data values themselves when they are equally spaced
+     * — a θ that changed once (two values) got two ticks and nothing between — so a few-valued series gets an
+     * invisible point between its values, which sends XChart back to evenly stepped ticks over the same range.
+     */
+    static void readableYTicks(XYChart c) {
+        java.util.TreeSet<Double> values = new java.util.TreeSet<>();
+        for (XYSeries s : c.getSeriesMap().values()) {
+            for (double y : s.getYData()) {
+                if (Double.isFinite(y)) {
+                    values.add(y);
+                }
+            }
+        }
+        if (values.isEmpty()) {
+            return;
+        }
+        double lo = values.first();
+        double hi = values.last();
+        if (hi - lo <= 1e-9 * Math.max(1, Math.abs(hi))) {
             double pad = Math.max(0.05 * Math.abs(hi), 1e-3);
             c.getStyler().setYAxisMin(lo - pad);
             c.getStyler().setYAxisMax(hi + pad);
+        } else if (values.size() <= 3) {
+            double x = c.getSeriesMap().values().iterator().next().getXData()[0];
+            // 0.377 of the way up: not on any even step of two or three values, so the set is no longer equally spaced.
+            XYSeries h = c.addSeries(" ", new double[] {x}, new double[] {lo + 0.377 * (hi - lo)});
+            h.setMarker(SeriesMarkers.NONE);
+            h.setShowInLegend(false);
+            h.setLineColor(new Color(0, 0, 0, 0));
         }
     }
 
@@ -153,8 +178,6 @@ public final class ReportWriter {
     static XYChart lines(List<JsonNode> rows, String x, String y, boolean log, String[] keys, String[] names) {
         XYChart c = chart(x, y);
         boolean any = false;
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < keys.length; k++) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
@@ -164,8 +187,6 @@ public final class ReportWriter {
                     xs.add(r.path("round").asDouble());
                     double value = log ? Math.log10(v.asDouble()) : v.asDouble();
                     ys.add(value);
-                    lo = Math.min(lo, value);
-                    hi = Math.max(hi, value);
                 }
             }
             if (!xs.isEmpty()) {
@@ -178,7 +199,9 @@ public final class ReportWriter {
         if (log) {
             logScale(c);
         }
-        padIfFlat(c, lo, hi);
+        if (any) {
+            readableYTicks(c);
+        }
         return any ? c : null;
     }
 
@@ -204,8 +227,6 @@ public final class ReportWriter {
         if (!logY) {
             c.setYAxisTitle(y.replace(" (log scale)", ""));
         }
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
         for (var e : series.entrySet()) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
@@ -213,15 +234,13 @@ public final class ReportWriter {
                 double value = logY ? Math.log10(p[1]) : p[1];
                 xs.add(p[0]);
                 ys.add(value);
-                lo = Math.min(lo, value);
-                hi = Math.max(hi, value);
             }
             c.addSeries(e.getKey(), xs, ys).setMarker(xs.size() < rows.size() / 2 + 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
         }
         if (logY) {
             logScale(c);
         }
-        padIfFlat(c, lo, hi);
+        readableYTicks(c);
         return c;
     }
 
@@ -242,7 +261,11 @@ public final class ReportWriter {
                 c.addSeries("λ[" + j + "]", xs, ys).setMarker(SeriesMarkers.NONE);
             }
         }
-        return n == 0 ? null : c;
+        if (n == 0) {
+            return null;
+        }
+        readableYTicks(c);
+        return c;
     }
 
     static XYChart koopman(List<JsonNode> rows) {

@@ -117,6 +117,29 @@ class ReportWriterTest {
     }
 
     @Test
+    void aSeriesWithTwoValuesStillGetsStepsBetweenThemOnItsAxis() throws Exception {
+        // θ refitted once: XChart labels equally spaced data values only, which gave two ticks and nothing between.
+        List<com.fasterxml.jackson.databind.JsonNode> rows = new ArrayList<>();
+        for (int r = 1; r <= 40; r++) {
+            rows.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"round\":" + r + ",\"theta\":" + (r <= 20 ? 1.58 : 1.99) + "}"));
+        }
+        org.knowm.xchart.XYChart c = ReportWriter.lines(rows, "Round", "θ", false, new String[] {"theta"}, new String[] {"θ"});
+        java.util.TreeSet<Double> ys = new java.util.TreeSet<>();
+        long inLegend = 0;
+        for (org.knowm.xchart.XYSeries s : c.getSeriesMap().values()) {
+            for (double y : s.getYData()) {
+                ys.add(y);
+            }
+            inLegend += s.isShowInLegend() ? 1 : 0;
+        }
+        assertEquals(1, inLegend, "one series a reader sees");
+        assertEquals(1.58, ys.first(), 0.0, "the axis range is the data's");
+        assertEquals(1.99, ys.last(), 0.0, "the axis range is the data's");
+        Double[] v = ys.toArray(new Double[0]);
+        assertTrue(v.length >= 3 && Math.abs((v[1] - v[0]) - (v[2] - v[1])) > 1e-3, "the axis values are not equally spaced: " + ys);
+    }
+
+    @Test
     void aTableRunsFinalTestIsReportedWithItsPlot(@TempDir Path dir) throws Exception {
         RunFolder f = syntheticRun(dir);
         StringBuilder pairs = new StringBuilder();
