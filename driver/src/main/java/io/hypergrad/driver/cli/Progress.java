@@ -19,10 +19,17 @@ final class Progress implements RoundListener {
     private static final double PHASE_LINE_SECONDS = 4;
     private String lastPhase;
     private long lastPhaseLine;
+    /** The bar of the last finished round, kept at the head of the line while a phase of the next is drawn. */
+    private String bar = "";
 
     Progress(PrintStream out) {
+        this(out, System.console() != null && System.getenv("CI") == null);
+    }
+
+    /** @param terminal redraw one line in place (a person's terminal) rather than print a line per report (a log) */
+    Progress(PrintStream out, boolean terminal) {
         this.out = out;
-        this.terminal = System.console() != null && System.getenv("CI") == null;
+        this.terminal = terminal;
     }
 
     @Override
@@ -38,9 +45,11 @@ final class Progress implements RoundListener {
         if (terminal) {
             int width = 24;
             int filled = (int) Math.round(width * round / (double) rounds);
-            out.printf("\r[%s%s] %d/%d · %s%s · %s   ", "#".repeat(filled), ".".repeat(width - filled), round, rounds, metrics, meta, eta_);
+            bar = String.format("[%s%s] %d/%d", "#".repeat(filled), ".".repeat(width - filled), round, rounds);
+            out.printf("\r%s · %s%s · %s\033[K", bar, metrics, meta, eta_);
             if (round == rounds) {
                 out.println();
+                bar = "";
             }
         } else {
             out.printf("round %d/%d · %s%s · %s%n", round, rounds, metrics, meta, eta_);
@@ -51,9 +60,11 @@ final class Progress implements RoundListener {
     @Override
     public void onPhase(String phase, int done, int total, double eta) {
         if (terminal) {
-            // Clears the rest of the line: a phase may be drawn over a longer round bar.
-            out.printf("\r%s: %d/%d · ETA %s\033[K", phase, done, total, duration(eta));
-            if (done == total) {
+            // The bar stays at the head of the line, so a long round's steps do not hide how far the run is;
+            // the rest of the line is cleared, as a phase may be drawn over a longer metrics line.
+            out.printf("\r%s%s: %d/%d · ETA %s\033[K", bar.isEmpty() ? "" : bar + " · ", phase, done, total, duration(eta));
+            if (done == total && bar.isEmpty()) {
+                // Outside the rounds (before the first bar, the final test) a finished phase keeps its line.
                 out.println();
             }
         } else {
