@@ -82,6 +82,14 @@ class SweepEmitClusterTest {
                         + Files.readString(log) + driverLogs(home));
             }
 
+            try (Stream<Path> drivers = Files.walk(home.resolve("work"))) {
+                assertEquals(lines.size(), drivers.filter(p -> p.getFileName().toString().startsWith("driver-")).count(),
+                        "each run's driver ran on a worker (cluster mode)");
+            }
+            try (Stream<Path> left = Files.list(elsewhere)) {
+                assertEquals(0, left.count(), "nothing depends on, or lands in, the folder the lines were started from");
+            }
+
             // The same sweep started with sweep itself, in this JVM on local mode.
             String directUri = "file:" + tmp.resolve("direct");
             SweepEmitTest.Cli direct = SweepEmitTest.cli("sweep", sweepFile.toString(), "--out", directUri, "--master", "local[2]");

@@ -238,4 +238,40 @@ class SweepEmitTest {
         assertTrue(resumed.out().contains(spec.runs().get(1).name() + ": complete\n"), resumed.out());
         assertEquals(new String(before, StandardCharsets.UTF_8), Files.readString(firstSummary), "the finished run is left as it was");
     }
+
+    @Test
+    void whatWouldBreakAnEmittedJobIsRefusedBeforeAnythingIsWritten(@TempDir Path tmp) throws Exception {
+        File sweepFile = sweep(tmp.resolve("conf"));
+        Path out = tmp.resolve("out");
+        String[][] refused = {
+                {"--emit", "k8s", "--config-via", "configmap", "--out", "sweeps/rel", "|", "a relative path means nothing in a driver pod"},
+                {"--emit", "yarn", "--config-via", "configmap", "--out", out.toString(), "|", "--config-via configmap: only with --emit k8s"},
+                {"--emit", "k8s", "--executor-memory", "lots", "--out", out.toString(), "|", "--executor-memory lots: expected a size"},
+                {"--emit", "spark-submit", "--jar", tmp.resolve("none.jar").toString(), "--out", out.toString(), "|", "none.jar: no such file"},
+        };
+        for (String[] c : refused) {
+            List<String> args = new ArrayList<>(List.of("sweep", sweepFile.toString()));
+            args.addAll(List.of(c).subList(0, c.length - 2));
+            Cli r = cli(args.toArray(new String[0]));
+            assertEquals(2, r.code(), String.join(" ", args) + "\n" + r.err());
+            assertTrue(r.err().startsWith("hypergrad: ") && r.err().contains(c[c.length - 1]), r.err());
+        }
+        // A credential in a URI would reach the job redacted (config.conf never records one): refused, naming the run.
+        SweepTest.write(tmp.resolve("conf"), "secret.conf", "sweep { base = base.conf, set { \"hypergrad.data.dir\" = \"s3a://KEY:SECRET@bucket/data\" },"
+                + " grid { \"hypergrad.seed\" = [0, 1] } }");
+        Cli secret = cli("sweep", tmp.resolve("conf/secret.conf").toString(), "--emit", "k8s", "--out", out.toString());
+        assertEquals(2, secret.code(), secret.err());
+        assertTrue(secret.err().contains("sweep run seed=0") && secret.err().contains("credentials") && !secret.err().contains("SECRET"), secret.err());
+        assertFalse(Files.exists(out), "nothing written to --out");
+        try (Stream<Path> s = Files.list(tmp.resolve("conf"))) {
+            assertEquals(List.of("base.conf", "s.conf", "secret.conf"), s.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "nothing written beside the sweep file");
+        }
+
+        // With the output on the cluster alone, the files go beside the sweep file, in a folder named after the sweep.
+        Cli ok = cli("sweep", sweepFile.toString(), "--emit", "k8s", "--config-via", "configmap", "--out", "hdfs:///sweeps/emit-test");
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(Files.isDirectory(tmp.resolve("conf/emit-test-k8s")) && ok.out().contains("kubectl apply -f " + tmp.resolve("conf/emit-test-k8s")),
+                ok.out());
+    }
 }
