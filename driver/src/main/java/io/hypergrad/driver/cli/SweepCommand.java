@@ -9,9 +9,15 @@ import io.hypergrad.driver.sweep.SweepRun;
 import io.hypergrad.driver.sweep.SweepRunner;
 import io.hypergrad.driver.sweep.SweepSpec;
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -174,7 +180,7 @@ class SweepCommand implements Callable<Integer> {
             for (SweepRun r : todo) {
                 try {
                     new RunFolder(r.folderIn(sweepUri), hadoop).writeText("config.conf", SweepEmitter.configText(r.config()));
-                } catch (java.io.UncheckedIOException e) {
+                } catch (UncheckedIOException e) {
                     throw new ConfigException("--out " + out + ": cannot write " + r.name() + "/config.conf (" + e.getMessage() + ")"
                             + (kind == SweepEmitter.Kind.K8S ? "; with no access to it from here, use --config-via configmap" : ""));
                 }
@@ -213,6 +219,7 @@ class SweepCommand implements Callable<Integer> {
                 for (Map.Entry<String, String> e : manifests.entrySet()) {
                     writeFile(new File(dir, e.getKey()), e.getValue());
                 }
+                removeStaleManifests(dir, spec.name(), manifests.keySet());
                 System.out.println("hypergrad: wrote " + manifests.size() + " SparkApplication manifests" + (configMap ? " (each with its ConfigMap)" : "")
                         + " for image " + image + " into " + dir + "; submit with: kubectl apply -f " + dir);
             }
@@ -240,7 +247,7 @@ class SweepCommand implements Callable<Integer> {
         try {
             Path p = new Path(dir);
             return p.getFileSystem(hadoop).makeQualified(p).toString();
-        } catch (java.io.IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException("--out " + dir + ": " + e.getMessage());
         }
     }
@@ -266,7 +273,7 @@ class SweepCommand implements Callable<Integer> {
         if (!d.isDirectory()) {
             throw new ConfigException(which + ": " + (d.equals(dir.getAbsoluteFile()) ? "is a file, not a folder" : d + " is a file, not a folder"));
         }
-        if (!java.nio.file.Files.isWritable(d.toPath())) {
+        if (!Files.isWritable(d.toPath())) {
             throw new ConfigException(which + ": " + d + " is not writable");
         }
     }
@@ -279,7 +286,7 @@ class SweepCommand implements Callable<Integer> {
                 if (self.isFile() && self.getName().endsWith(".jar")) {
                     return self.getAbsolutePath();
                 }
-            } catch (java.net.URISyntaxException | SecurityException e) {
+            } catch (URISyntaxException | SecurityException e) {
                 // Fall through: no jar to name.
             }
             throw new ConfigException("--emit " + emit + ": hypergrad is not running from a jar; name the application jar with --jar");
@@ -294,13 +301,33 @@ class SweepCommand implements Callable<Integer> {
         return f.getAbsolutePath();
     }
 
+    /** Writes a whole file under a temporary name, then renames it into place. */
     private static void writeFile(File f, String text) {
         try {
-            java.nio.file.Path tmp = f.toPath().resolveSibling("." + f.getName() + ".tmp");
-            java.nio.file.Files.writeString(tmp, text);
-            java.nio.file.Files.move(tmp, f.toPath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("writing " + f + ": " + e.getMessage(), e);
+            var tmp = f.toPath().resolveSibling("." + f.getName() + ".tmp");
+            Files.writeString(tmp, text);
+            Files.move(tmp, f.toPath(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes this sweep's manifests of an earlier emission that this one no longer holds (runs completed
+     * since), so that {@code kubectl apply -f DIR} submits what is left and nothing else. Only files whose
+     * first line says this emitter wrote them for this sweep are touched.
+     */
+    private static void removeStaleManifests(File dir, String sweepName, Set<String> current) {
+        File[] files = dir.listFiles((d, n) -> n.endsWith(".yaml") && !current.contains(n));
+        for (File f : files == null ? new File[0] : files) {
+            try {
+                String text = Files.readString(f.toPath());
+                if (text.startsWith(SweepEmitter.manifestHeader(sweepName, ""))) {
+                    Files.delete(f.toPath());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("removing the stale manifest " + f + ": " + e.getMessage(), e);
+            }
         }
     }
 }

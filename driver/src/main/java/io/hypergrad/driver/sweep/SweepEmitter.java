@@ -176,7 +176,7 @@ public final class SweepEmitter {
             String name = appName(sweepName, r.name(), names);
             String folder = r.folderIn(sweepUri);
             String config = configMap ? CONFIGMAP_MOUNT + "/config.conf" : folder + "/config.conf";
-            StringBuilder yaml = new StringBuilder("# hypergrad sweep " + sweepName + ", run " + r.name() + ": kubectl apply -f this file\n");
+            StringBuilder yaml = new StringBuilder(manifestHeader(sweepName, r.name()) + ": kubectl apply -f this file\n");
             if (configMap) {
                 yaml.append("""
                         apiVersion: v1
@@ -250,6 +250,11 @@ public final class SweepEmitter {
             out.put(name + ".yaml", yaml.toString());
         }
         return out;
+    }
+
+    /** The start of a manifest's first line: which sweep and run it is for (a prefix for every run with an empty one). */
+    public static String manifestHeader(String sweepName, String runName) {
+        return "# hypergrad sweep " + sweepName + ", run " + runName;
     }
 
     /**

@@ -209,6 +209,10 @@ class SweepEmitTest {
         assertEquals(0, emitted.code(), emitted.err());
         List<String> lines = lines(emitDir.resolve("spark-submit.sh"));
         assertEquals(2, lines.size(), emitted.out());
+        Path k8s = tmp.resolve("k8s");
+        assertEquals(0, cli("sweep", sweepFile.toString(), "--emit", "k8s", "--out", outUri, "--emit-dir", k8s.toString()).code());
+        Files.writeString(k8s.resolve("someone-elses.yaml"), "kind: ConfigMap\n");
+        assertEquals(3, k8s.toFile().list().length);
         for (String l : lines) {
             assertTrue(emitted.out().contains(l), "every line is printed too");
         }
@@ -230,6 +234,11 @@ class SweepEmitTest {
         assertEquals(0, again.code(), again.err());
         assertEquals(1, lines(emitDir.resolve("spark-submit.sh")).size(), again.out());
         assertTrue(again.out().contains("1 complete (not emitted)"), again.out());
+        assertEquals(0, cli("sweep", sweepFile.toString(), "--emit", "k8s", "--out", outUri, "--emit-dir", k8s.toString()).code());
+        try (Stream<Path> left = Files.list(k8s)) {
+            assertEquals(List.of("hypergrad-emit-test-estimator-hyperdistill-0-99.yaml", "someone-elses.yaml"),
+                    left.map(p -> p.getFileName().toString()).sorted().toList(), "the finished run's manifest is gone, no other file touched");
+        }
 
         // sweep itself, on the same folder, skips the run the scheduler finished and runs the other.
         Cli resumed = cli("sweep", sweepFile.toString(), "--out", outUri, "--master", "local[2]");
