@@ -65,6 +65,8 @@ class SweepEmitClusterTest {
             List<String> lines = SweepEmitTest.lines(emitDir.resolve("spark-submit.sh"));
             assertEquals(spec.runs().size(), lines.size(), emitted.out());
 
+            // The cluster's folder outlives a test (its logs are kept for inspection): count the drivers this test adds.
+            long driversBefore = drivers(home);
             Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
             for (int i = 0; i < lines.size(); i++) {
                 Path log = tmp.resolve("submit-" + i + ".log");
@@ -82,10 +84,7 @@ class SweepEmitClusterTest {
                         + Files.readString(log) + driverLogs(home));
             }
 
-            try (Stream<Path> drivers = Files.walk(home.resolve("work"))) {
-                assertEquals(lines.size(), drivers.filter(p -> p.getFileName().toString().startsWith("driver-")).count(),
-                        "each run's driver ran on a worker (cluster mode)");
-            }
+            assertEquals(lines.size(), drivers(home) - driversBefore, "each run's driver ran on a worker (cluster mode)");
             try (Stream<Path> left = Files.list(elsewhere)) {
                 assertEquals(0, left.count(), "nothing depends on, or lands in, the folder the lines were started from");
             }
@@ -116,6 +115,13 @@ class SweepEmitClusterTest {
         Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path conf = Files.createDirectories(home.resolve("conf"));
         Files.writeString(conf.resolve("spark-defaults.conf"), "spark.standalone.submit.waitAppCompletion true\n");
+    }
+
+    /** How many drivers the cluster's workers have started (each gets a driver-… folder). */
+    private static long drivers(Path home) throws Exception {
+        try (Stream<Path> s = Files.walk(home.resolve("work"))) {
+            return s.filter(p -> Files.isDirectory(p) && p.getFileName().toString().startsWith("driver-")).count();
+        }
     }
 
     private static Path driverClasses() {
