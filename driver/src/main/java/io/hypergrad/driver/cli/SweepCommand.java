@@ -3,6 +3,7 @@ package io.hypergrad.driver.cli;
 import io.hypergrad.common.config.ConfigException;
 import io.hypergrad.common.config.Redaction;
 import io.hypergrad.driver.output.RunFolder;
+import io.hypergrad.driver.round.Provenance;
 import io.hypergrad.driver.spark.SparkSetup;
 import io.hypergrad.driver.sweep.SweepEmitter;
 import io.hypergrad.driver.sweep.SweepRun;
@@ -179,7 +180,7 @@ class SweepCommand implements Callable<Integer> {
         if (!configMap) {
             for (SweepRun r : todo) {
                 try {
-                    new RunFolder(r.folderIn(sweepUri), hadoop).writeText("config.conf", SweepEmitter.configText(r.config()));
+                    new RunFolder(r.folderIn(sweepUri), hadoop).writeText("config.conf", Provenance.configFile(r.config()));
                 } catch (UncheckedIOException e) {
                     throw new ConfigException("--out " + out + ": cannot write " + r.name() + "/config.conf (" + e.getMessage() + ")"
                             + (kind == SweepEmitter.Kind.K8S ? "; with no access to it from here, use --config-via configmap" : ""));

@@ -1,6 +1,5 @@
 package io.hypergrad.driver.sweep;
 
-import io.hypergrad.common.config.RunConfig;
 import io.hypergrad.driver.cli.Main;
 import io.hypergrad.driver.round.Provenance;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +21,7 @@ import org.apache.spark.launcher.JavaModuleOptions;
  *
  * <p>Every job is self-contained: it runs {@code run CONFIG --out RUN_FOLDER --resume}, where CONFIG is
  * the run's fully resolved {@code config.conf} — written into its run folder on the sweep's output file
- * system before emitting ({@link #configText}), or on Kubernetes optionally a {@code ConfigMap} mounted
+ * system before emitting ({@link Provenance#configFile}), or on Kubernetes optionally a {@code ConfigMap} mounted
  * into the driver pod. So a job finds its config wherever it is started, re-submitting it continues the
  * run, and the run folders are the ones {@code sweep} itself uses (a sweep partly run by a scheduler
  * resumes with {@code sweep} directly). A manifest names only paths inside the image that
@@ -81,11 +80,6 @@ public final class SweepEmitter {
     public record Resources(int driverCores, String driverMemory, int executorInstances, int executorCores, String executorMemory) {
         /** The defaults: a 1-core, 2 GB driver and two 2-core, 4 GB executors. */
         public static final Resources DEFAULTS = new Resources(1, "2g", 2, 2, "4g");
-    }
-
-    /** The {@code config.conf} a run records, with its provenance header: what an emitted job runs. */
-    public static String configText(RunConfig c) {
-        return Provenance.header(c) + c.resolvedHocon();
     }
 
     /** The arguments after the jar: the run reads its config from {@code config} and resumes in its folder. */
@@ -189,7 +183,7 @@ public final class SweepEmitter {
                         data:
                           config.conf: |
                         """.formatted(name, yamlString(sweepLabel)));
-                for (String l : configText(r.config()).split("\n")) {
+                for (String l : Provenance.configFile(r.config()).split("\n")) {
                     yaml.append("    ").append(l).append('\n');
                 }
                 yaml.append("---\n");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypergrad.common.config.RunConfig;
 import io.hypergrad.driver.cli.Main;
+import io.hypergrad.driver.round.Provenance;
 import io.hypergrad.driver.round.StandaloneClusterTest;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -169,10 +170,11 @@ class SweepEmitTest {
                 assertEquals(volume.get("name"), mount.get("name"), "mounted into the driver");
                 assertEquals(mount.get("mountPath") + "/config.conf", args.get(1), "the job reads the mounted ConfigMap");
                 config = (String) ((Map<String, Object>) cm.get("data")).get("config.conf");
-                assertEquals(SweepEmitter.configText(run.config()), config, "the YAML block holds the config.conf text exactly");
+                assertEquals(Provenance.configFile(run.config()), config, "the YAML block holds the config.conf text exactly");
             } else {
                 assertEquals(folder + "/config.conf", args.get(1), "the job reads the config the sweep wrote into its run folder");
-                config = Files.readString(Path.of(URI.create(args.get(1))));
+                config = Files.readString(Path.of(args.get(1).substring("file:".length())));
+                assertEquals(Provenance.configFile(run.config()), config, "the config.conf a run records, provenance header included");
             }
             assertEquals(run.config().identity(), RunConfig.parse(config).identity(), "the config reached is the run's own");
 
