@@ -16,8 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -284,5 +286,19 @@ class SweepEmitTest {
         assertEquals(0, ok.code(), ok.err());
         assertTrue(Files.isDirectory(tmp.resolve("conf/emit-test-k8s")) && ok.out().contains("kubectl apply -f " + tmp.resolve("conf/emit-test-k8s")),
                 ok.out());
+    }
+
+    @Test
+    void kubernetesNamesFitAPodNameAndNeverCollide() {
+        Set<String> taken = new HashSet<>();
+        String a = SweepEmitter.appName("demo-sweep", "seed=0,aggregator=koopman,estimator=hyperdistill:0.99,inner.lr=0.001", taken);
+        String b = SweepEmitter.appName("demo-sweep", "seed=0,aggregator=koopman,estimator=hyperdistill:0.99,inner.lr=0.002", taken);
+        assertTrue(a.length() <= SweepEmitter.MAX_APP_NAME && (a + "-driver").length() <= 63, a);
+        assertTrue(!a.equals(b) && b.length() <= SweepEmitter.MAX_APP_NAME, "runs that differ past the cut: " + a + " / " + b);
+        // Two run names that read the same once lower-cased to letters, digits and '-': the second gets a hash.
+        String c = SweepEmitter.appName("s", "lr=0.1", taken);
+        String d = SweepEmitter.appName("s", "lr=0_1", taken);
+        assertEquals("hypergrad-s-lr-0-1", c);
+        assertTrue(d.startsWith("hypergrad-s-lr-0-1-") && d.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?"), d);
     }
 }
