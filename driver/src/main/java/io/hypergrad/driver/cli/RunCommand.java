@@ -2,13 +2,11 @@ package io.hypergrad.driver.cli;
 
 import com.typesafe.config.Config;
 import io.hypergrad.common.config.ConfigException;
-import io.hypergrad.common.config.ConfigFiles;
 import io.hypergrad.common.config.RunConfig;
 import io.hypergrad.driver.data.TablePreparation;
 import io.hypergrad.driver.output.RunFolder;
 import io.hypergrad.driver.round.RoundLoop;
 import io.hypergrad.driver.spark.SparkSetup;
-import java.io.File;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -26,7 +24,7 @@ import picocli.CommandLine.Parameters;
 /** {@code run CONFIG}: one job from a config file, on the embedded local[*] Spark or a given master. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a job from a HOCON config file.")
 class RunCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "the job's config file (HOCON); '-' for defaults only")
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "the job's config file (HOCON): a local path or any Hadoop URI; '-' for defaults only")
     String config;
 
     @Option(names = "--master", description = "Spark master; default: as spark-submit set it, else local[*]")
@@ -53,7 +51,7 @@ class RunCommand implements Callable<Integer> {
         if (config.equals("-")) {
             c = RunConfig.defaults();
         } else {
-            Config raw = ConfigFiles.parse(new File(config));
+            Config raw = ConfigLocation.parse(config, SparkSetup.hadoopConfiguration(new SparkConf()));
             try {
                 c = RunConfig.of(raw);
             } catch (com.typesafe.config.ConfigException e) {

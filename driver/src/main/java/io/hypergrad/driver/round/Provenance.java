@@ -17,6 +17,14 @@ public final class Provenance {
         return System.getProperty("hypergrad.gitCommit", "unknown");
     }
 
+    /**
+     * A run's {@code config.conf}: this header, then every key's value in force (credentials redacted). What
+     * a run records, and what a sweep emitted for a scheduler writes into each run folder for its job to run.
+     */
+    public static String configFile(RunConfig c) {
+        return header(c) + c.resolvedHocon();
+    }
+
     /** Comment lines naming version, commit and seed. */
     public static String header(RunConfig c) {
         return "# hypergrad " + version() + " · git " + gitCommit() + " · seed " + c.get(RunConfig.SEED) + "\n"

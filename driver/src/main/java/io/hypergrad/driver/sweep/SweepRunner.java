@@ -153,7 +153,7 @@ public final class SweepRunner {
     }
 
     RunFolder folderOf(SweepRun r) {
-        return new RunFolder(sweepFolder.uri() + "/" + r.name(), sc.hadoopConfiguration());
+        return new RunFolder(r.folderIn(sweepFolder.uri()), sc.hadoopConfiguration());
     }
 
     private String describe() {

@@ -29,7 +29,7 @@ class BadInputCorpusTest {
 
     /** The strict reading (includes must exist, no keys outside the block) still accepts every shipped config. */
     @Test
-    void theShippedConfigsStillResolve() throws Exception {
+    void theShippedConfigsStillResolve(@TempDir Path tmp) throws Exception {
         Path conf = HypergradientCommandTest.example("hypergradient-mlp.json").getParent().getParent();
         try (var files = java.nio.file.Files.list(conf)) {
             List<Path> confs = files.filter(p -> p.toString().endsWith(".conf") && !p.endsWith("spark-defaults.conf")).sorted().toList();
@@ -39,8 +39,9 @@ class BadInputCorpusTest {
                 org.junit.jupiter.api.Assertions.assertEquals(0, o.code(), p + ": " + o.stderr());
             }
         }
+        // Emitted with its config in ConfigMaps, nothing is written to the (cluster's) output folder from here.
         HypergradientCommandTest.Out sweep = HypergradientCommandTest.run("sweep", conf.resolve("sweeps/demo-sweep.conf").toString(),
-                "--emit", "spark-submit");
+                "--emit", "k8s", "--config-via", "configmap", "--out", "s3a://bucket/sweeps/demo-sweep", "--emit-dir", tmp.toString());
         org.junit.jupiter.api.Assertions.assertEquals(0, sweep.code(), sweep.stderr());
     }
 

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * submitted to {@code spark://127.0.0.1:…}, its executors are separate processes, and its λ fingerprint
  * equals local mode's. Every process is stopped at the end, even when the test fails.
  */
-class StandaloneClusterTest {
+public class StandaloneClusterTest {
 
     @Test
     void aRunOnAStandaloneClusterMatchesLocalMode(@TempDir Path tmp) throws Exception {
@@ -105,7 +105,7 @@ class StandaloneClusterTest {
      * Links (or, for class folders, packs) every classpath entry of this test JVM into {@code jars}: the
      * cluster's SPARK_HOME/jars. Returns the project's own jars, which the application ships to executors.
      */
-    static List<String> collectClasspath(Path jars) throws IOException {
+    public static List<String> collectClasspath(Path jars) throws IOException {
         List<String> own = new ArrayList<>();
         int n = 0;
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
@@ -128,7 +128,7 @@ class StandaloneClusterTest {
     }
 
     /** Packs every file under {@code dir} into {@code jar}, named relative to {@code dir}. */
-    static void packDirectory(Path dir, Path jar) throws IOException {
+    public static void packDirectory(Path dir, Path jar) throws IOException {
         try (OutputStream fo = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(fo);
              Stream<Path> files = Files.walk(dir)) {
             for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
@@ -139,7 +139,7 @@ class StandaloneClusterTest {
         }
     }
 
-    static Path repoRoot() {
+    public static Path repoRoot() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.exists(p.resolve("deploy/cluster/standalone.sh"))) {
             p = p.getParent();

@@ -13,13 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Sweeps: expansion of grids and random search, resumable runs in one application, and emitted work. */
+/** Sweeps: expansion of grids and random search, and resumable runs in one application (emitted work: {@link SweepEmitTest}). */
 class SweepTest {
     static final String BASE = """
             hypergrad { problem = sinusoid, rounds = 2, metaBatch = 2, inner.steps = 3, model.width = 8,
@@ -131,21 +130,5 @@ class SweepTest {
             assertEquals(3, events.size());
             assertTrue(events.stream().allMatch(e -> e.endsWith("complete; skipped")), events.toString());
         }
-    }
-
-    @Test
-    void emitsOneSubmissionPerRun(@TempDir Path tmp) throws Exception {
-        write(tmp, "base.conf", BASE);
-        SweepSpec s = SweepSpec.load(write(tmp, "s.conf",
-                "sweep { name = e, base = base.conf, grid { \"hypergrad.estimator\" = [\"fo\", \"one-step\"] } }"));
-        List<String> cmds = SweepEmitter.sparkSubmit(s, "hdfs:///sweeps/e", "hypergrad.jar", "spark://m:7077");
-        assertEquals(2, cmds.size());
-        assertTrue(cmds.get(1).contains("--set 'hypergrad.estimator=\"one-step\"'") && cmds.get(1).contains("--out hdfs:///sweeps/e/estimator=one-step"),
-                cmds.get(1));
-        Map<String, String> k8s = SweepEmitter.kubernetes(s, "s3a://b/sweeps/e", "registry/hypergrad:0.1.0", "/opt/hypergrad/hypergrad.jar");
-        assertEquals(2, k8s.size());
-        String yaml = k8s.values().iterator().next();
-        assertTrue(yaml.contains("kind: SparkApplication") && yaml.contains("mainClass: io.hypergrad.driver.cli.Main")
-                && yaml.contains("    - \"--resume\""), yaml);
     }
 }
