@@ -4,6 +4,7 @@ import io.hypergrad.workers.episode.EpisodeDescriptor;
 import io.hypergrad.workers.episode.PartialResult;
 import io.hypergrad.workers.episode.PartitionFunction;
 import io.hypergrad.workers.episode.RoundPayload;
+import io.hypergrad.workers.episode.SumTree;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -11,13 +12,16 @@ import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkJobInfo;
 import org.apache.spark.SparkStageInfo;
 import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * One Spark job of episodes, submitted without blocking and awaited with progress. The job is the one a
- * blocking {@code collect} would run — same partitions, results summed in partition order — so its result
- * is bit-identical; only the waiting differs: the driver thread polls Spark's status tracker for the
+ * One Spark job of episodes, submitted without blocking and awaited with progress. Its partitions' results
+ * are added up along {@link SumTree}'s fixed tree: the lower levels on the executors while the results are
+ * large (so the driver holds what fits in {@link #DRIVER_BYTES}, or one result — never one per
+ * partition), the rest on the driver; the order, and so every bit of the sum, is the same wherever a level
+ * runs. While it runs, the driver thread polls Spark's status tracker for the
  * job's finished tasks (one task per partition, i.e. per episode by default) and reports them to a
  * {@link RoundListener} as a phase with an ETA. Progress is reported on the driver thread, as the
  * listener's contract says, never from Spark's listener bus.
@@ -29,6 +33,14 @@ final class EpisodeJob {
     private static final double QUIET_SECONDS = 3;
     /** With no task finished, the phase is still reported this often, so nothing is silent for long. */
     private static final double HEARTBEAT_SECONDS = 5;
+    /**
+     * Spark conf key: the driver collects a level of the tree once its results total at most this many
+     * bytes (estimated; default {@link #DRIVER_BYTES}); larger levels are summed on the executors first.
+     * Results do not depend on it (0 runs every level on the executors).
+     */
+    public static final String DRIVER_BYTES_KEY = "spark.hypergrad.driverResultBytes";
+    /** The default of {@link #DRIVER_BYTES_KEY}. */
+    static final long DRIVER_BYTES = 8L << 20;
 
     private final JavaSparkContext sc;
     private final Broadcast<RoundPayload> payload;
@@ -36,16 +48,19 @@ final class EpisodeJob {
     private final int tasks;
     /** The configured partitions: the groups whose sums are added up, in order, into the result. */
     private final int groups;
+    /** Whether the collected results are the job's own parts (no level of the tree ran on the executors). */
+    private final boolean parts;
     private final long submitted = System.nanoTime();
     private boolean awaited;
 
     private EpisodeJob(JavaSparkContext sc, Broadcast<RoundPayload> payload, JavaFutureAction<List<PartialResult>> future, int tasks,
-                       int groups) {
+                       int groups, boolean parts) {
         this.sc = sc;
         this.payload = payload;
         this.future = future;
         this.tasks = tasks;
         this.groups = groups;
+        this.parts = parts;
     }
 
     /**
@@ -55,11 +70,13 @@ final class EpisodeJob {
      * executors) and the driver adds the episodes of each configured partition in the order the partition
      * function would have — the same floating-point additions, so the same bits.
      *
-     * @param perEpisode one Spark task per episode (only for episodes independent of one another: evaluation)
-     * @param pool       the FAIR scheduler pool to run in, or null for the calling thread's own
+     * @param perEpisode   one Spark task per episode (only for episodes independent of one another: evaluation)
+     * @param partialBytes the estimated size of one part's result, which decides where the tree's levels run
+     * @param pool         the FAIR scheduler pool to run in, or null for the calling thread's own
      */
     static EpisodeJob submit(JavaSparkContext sc, List<EpisodeDescriptor> episodes, RoundPayload payload, int partitions,
-                             boolean perEpisode, String description, String pool) {
+                             boolean perEpisode, long partialBytes, String description, String pool) {
+        long driverBytes = driverBytes(sc.getConf());
         Broadcast<RoundPayload> b = sc.broadcast(payload);
         String ownPool = sc.getLocalProperty("spark.scheduler.pool");
         sc.setJobDescription(description);
@@ -69,8 +86,17 @@ final class EpisodeJob {
         try {
             int groups = Math.min(partitions, episodes.size());
             int slices = perEpisode ? episodes.size() : groups;
-            return new EpisodeJob(sc, b, sc.parallelize(episodes, slices).mapPartitions(new PartitionFunction(b)).collectAsync(),
-                    slices, groups);
+            JavaRDD<PartialResult> level = sc.parallelize(episodes, slices).mapPartitions(new PartitionFunction(b));
+            int n = slices;
+            boolean first = true;
+            // A level's results are estimated at one part's size each: a sum is as large as what it adds.
+            while (n > 1 && (double) n * partialBytes > driverBytes) {
+                int m = SumTree.groupsAbove(n, groups, first);
+                level = SumTree.level(level, m);
+                n = m;
+                first = false;
+            }
+            return new EpisodeJob(sc, b, level.collectAsync(), slices, groups, first);
         } catch (RuntimeException e) {
             b.destroy();
             throw e;
@@ -81,13 +107,18 @@ final class EpisodeJob {
         }
     }
 
+    /** The most bytes of results the driver collects from a job when the tree can sum them first. */
+    static long driverBytes(org.apache.spark.SparkConf conf) {
+        return conf.getSizeAsBytes(DRIVER_BYTES_KEY, String.valueOf(DRIVER_BYTES));
+    }
+
     /** Whether the job has ended (with a result or a failure). */
     boolean isDone() {
         return future.isDone();
     }
 
     /**
-     * Waits for the job and returns its partitions' sum in partition order; meanwhile reports the
+     * Waits for the job and returns its partitions' sum along the tree; meanwhile reports the
      * finished tasks as {@code phase} — from the start when {@code announce}, else only once the job has
      * run for a few seconds.
      *
@@ -97,10 +128,10 @@ final class EpisodeJob {
         try {
             int reported = -1;
             long lastReport = 0;
-            List<PartialResult> parts;
+            List<PartialResult> collected;
             while (true) {
                 try {
-                    parts = future.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                    collected = future.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
                     break;
                 } catch (TimeoutException e) {
                     long now = System.nanoTime();
@@ -119,7 +150,7 @@ final class EpisodeJob {
             if (reported >= 0 || announce) {
                 listener.onPhase(phase, tasks, tasks, 0);
             }
-            return sumInPartitionOrder(parts);
+            return SumTree.finish(collected, groups, parts);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception c ? c : e;
         } finally {
@@ -128,29 +159,6 @@ final class EpisodeJob {
         }
     }
 
-    /**
-     * The sum of the configured partitions in order. When each part is one episode, a partition's sum is
-     * rebuilt from its episodes first — Spark's slicing of a collection puts elements [g·n/k, (g+1)·n/k)
-     * into partition g of k — as the partition function adds them: from an empty result, in task order.
-     */
-    private PartialResult sumInPartitionOrder(List<PartialResult> parts) {
-        PartialResult total = new PartialResult();
-        if (parts.size() == groups) {
-            for (PartialResult p : parts) {
-                total.add(p);
-            }
-            return total;
-        }
-        int n = parts.size();
-        for (int g = 0; g < groups; g++) {
-            PartialResult partition = new PartialResult();
-            for (int i = (int) ((long) g * n / groups); i < (int) ((long) (g + 1) * n / groups); i++) {
-                partition.add(parts.get(i));
-            }
-            total.add(partition);
-        }
-        return total;
-    }
 
     /** Drops a job not awaited (a run that fails or stops does not wait for its background evaluation). */
     void cancel() {
@@ -161,19 +169,18 @@ final class EpisodeJob {
         }
     }
 
-    /** Tasks of the job that have finished, as far as the status tracker has heard. */
+    /** Episode tasks of the job that have finished, as far as the status tracker has heard. */
     private int finishedTasks() {
         int done = 0;
         for (int jobId : future.jobIds()) {
             SparkJobInfo job = sc.statusTracker().getJobInfo(jobId);
-            if (job == null) {
+            if (job == null || job.stageIds().length == 0) {
                 continue;
             }
-            for (int stageId : job.stageIds()) {
-                SparkStageInfo stage = sc.statusTracker().getStageInfo(stageId);
-                if (stage != null) {
-                    done += stage.numCompletedTasks();
-                }
+            // The episodes run in the job's first stage; the stages after it only add up the tree's levels.
+            SparkStageInfo stage = sc.statusTracker().getStageInfo(java.util.Arrays.stream(job.stageIds()).min().getAsInt());
+            if (stage != null) {
+                done += stage.numCompletedTasks();
             }
         }
         return Math.min(done, tasks);

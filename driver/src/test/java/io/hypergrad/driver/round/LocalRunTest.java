@@ -118,9 +118,9 @@ class LocalRunTest {
             io.hypergrad.workers.episode.RoundPayload payload = new io.hypergrad.workers.episode.RoundPayload(0,
                     problem.initialLambda(7), problem.initialPhi(7), 1.0, c, false);
             io.hypergrad.workers.episode.PartialResult grouped =
-                    EpisodeJob.submit(sc, ds, payload, c.partitions(), false, "grouped", null).await(RoundListener.NONE, "grouped", false);
+                    EpisodeJob.submit(sc, ds, payload, c.partitions(), false, 0, "grouped", null).await(RoundListener.NONE, "grouped", false);
             io.hypergrad.workers.episode.PartialResult perEpisode =
-                    EpisodeJob.submit(sc, ds, payload, c.partitions(), true, "per episode", null).await(RoundListener.NONE, "per episode", false);
+                    EpisodeJob.submit(sc, ds, payload, c.partitions(), true, 0, "per episode", null).await(RoundListener.NONE, "per episode", false);
             assertEquals(7, perEpisode.episodes);
             assertEquals(Double.doubleToRawLongBits(grouped.valLoss), Double.doubleToRawLongBits(perEpisode.valLoss));
             assertEquals(Double.doubleToRawLongBits(grouped.valLossSq), Double.doubleToRawLongBits(perEpisode.valLossSq));
