@@ -12,14 +12,13 @@ import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkJobInfo;
 import org.apache.spark.SparkStageInfo;
 import org.apache.spark.api.java.JavaFutureAction;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
  * One Spark job of episodes, submitted without blocking and awaited with progress. Its partitions' results
  * are added up along {@link SumTree}'s fixed tree: the lower levels on the executors while the results are
- * large (so the driver holds what fits in {@link #DRIVER_BYTES}, or one result — never one per
+ * large (so the driver holds what fits in {@link SumTree#DRIVER_BYTES_KEY}, or one result — never one per
  * partition), the rest on the driver; the order, and so every bit of the sum, is the same wherever a level
  * runs. While it runs, the driver thread polls Spark's status tracker for the
  * job's finished tasks (one task per partition, i.e. per episode by default) and reports them to a
@@ -33,14 +32,6 @@ final class EpisodeJob {
     private static final double QUIET_SECONDS = 3;
     /** With no task finished, the phase is still reported this often, so nothing is silent for long. */
     private static final double HEARTBEAT_SECONDS = 5;
-    /**
-     * Spark conf key: the driver collects a level of the tree once its results total at most this many
-     * bytes (estimated; default {@link #DRIVER_BYTES}); larger levels are summed on the executors first.
-     * Results do not depend on it (0 runs every level on the executors).
-     */
-    public static final String DRIVER_BYTES_KEY = "spark.hypergrad.driverResultBytes";
-    /** The default of {@link #DRIVER_BYTES_KEY}. */
-    static final long DRIVER_BYTES = 8L << 20;
 
     private final JavaSparkContext sc;
     private final Broadcast<RoundPayload> payload;
@@ -76,7 +67,7 @@ final class EpisodeJob {
      */
     static EpisodeJob submit(JavaSparkContext sc, List<EpisodeDescriptor> episodes, RoundPayload payload, int partitions,
                              boolean perEpisode, long partialBytes, String description, String pool) {
-        long driverBytes = driverBytes(sc.getConf());
+        long driverBytes = SumTree.driverBytes(sc.getConf());
         Broadcast<RoundPayload> b = sc.broadcast(payload);
         String ownPool = sc.getLocalProperty("spark.scheduler.pool");
         sc.setJobDescription(description);
@@ -86,17 +77,9 @@ final class EpisodeJob {
         try {
             int groups = Math.min(partitions, episodes.size());
             int slices = perEpisode ? episodes.size() : groups;
-            JavaRDD<PartialResult> level = sc.parallelize(episodes, slices).mapPartitions(new PartitionFunction(b));
-            int n = slices;
-            boolean first = true;
-            // A level's results are estimated at one part's size each: a sum is as large as what it adds.
-            while (n > 1 && (double) n * partialBytes > driverBytes) {
-                int m = SumTree.groupsAbove(n, groups, first);
-                level = SumTree.level(level, m);
-                n = m;
-                first = false;
-            }
-            return new EpisodeJob(sc, b, level.collectAsync(), slices, groups, first);
+            SumTree.Top top = SumTree.onExecutors(sc.parallelize(episodes, slices).mapPartitions(new PartitionFunction(b)), groups,
+                    partialBytes, driverBytes);
+            return new EpisodeJob(sc, b, top.rdd().collectAsync(), slices, groups, top.parts());
         } catch (RuntimeException e) {
             b.destroy();
             throw e;
@@ -105,11 +88,6 @@ final class EpisodeJob {
                 sc.setLocalProperty("spark.scheduler.pool", ownPool);
             }
         }
-    }
-
-    /** The most bytes of results the driver collects from a job when the tree can sum them first. */
-    static long driverBytes(org.apache.spark.SparkConf conf) {
-        return conf.getSizeAsBytes(DRIVER_BYTES_KEY, String.valueOf(DRIVER_BYTES));
     }
 
     /** Whether the job has ended (with a result or a failure). */

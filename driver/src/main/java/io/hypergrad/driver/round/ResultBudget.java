@@ -7,6 +7,7 @@ import io.hypergrad.common.hypergrad.Trajectory;
 import io.hypergrad.common.inner.InnerState;
 import io.hypergrad.common.problems.MetaProblem;
 import java.util.Locale;
+import io.hypergrad.workers.episode.SumTree;
 import org.apache.spark.SparkConf;
 
 /**
@@ -79,7 +80,7 @@ record ResultBudget(long summedBytes, long perTaskBytes, long episodeBytes, int 
      */
     void check(SparkConf spark, long executorHeap, int cores) {
         long maxResult = spark.getSizeAsBytes("spark.driver.maxResultSize", "1g");
-        long driver = driverBytes(EpisodeJob.driverBytes(spark));
+        long driver = driverBytes(SumTree.driverBytes(spark));
         if (maxResult > 0 && driver > maxResult) {
             throw new ConfigException(String.format(Locale.ROOT,
                     "a round hands the driver %s (%,d bytes: %s at the top of the partial-sum tree%s), more than "

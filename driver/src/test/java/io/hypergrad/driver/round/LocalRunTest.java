@@ -42,7 +42,7 @@ class LocalRunTest {
             """;
 
     static Map<String, Object> run(String master, String dir, RunConfig c, boolean failOnce, boolean resume, int stopAfter) {
-        return run(master, dir, c, failOnce, resume, stopAfter, EpisodeJob.DRIVER_BYTES);
+        return run(master, dir, c, failOnce, resume, stopAfter, io.hypergrad.workers.episode.SumTree.DRIVER_BYTES);
     }
 
     /** @param driverBytes the most result bytes the driver collects before the executors sum a level (0: all levels there) */
@@ -50,7 +50,7 @@ class LocalRunTest {
                                    long driverBytes) {
         SparkConf conf = SparkSetup.configure(new SparkConf().setMaster(master).setAppName("test")
                 .set("spark.ui.enabled", "false").set(PartitionFunction.FAIL_FIRST_ATTEMPT, String.valueOf(failOnce))
-                .set(EpisodeJob.DRIVER_BYTES_KEY, String.valueOf(driverBytes)));
+                .set(io.hypergrad.workers.episode.SumTree.DRIVER_BYTES_KEY, String.valueOf(driverBytes)));
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             return new RoundLoop(sc, c, new RunFolder(dir, sc.hadoopConfiguration()), RoundListener.NONE).run(resume, stopAfter);
         }

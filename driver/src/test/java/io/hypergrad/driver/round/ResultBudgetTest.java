@@ -29,11 +29,11 @@ class ResultBudgetTest {
         ConfigException e = assertThrows(ConfigException.class, () -> RoundLoop.preflight(BIG, conf));
         String m = e.getMessage();
         assertTrue(m.contains("spark.driver.maxResultSize = 64k (65,536 bytes)"), m);
-        assertTrue(m.contains(String.format(java.util.Locale.ROOT, "%,d bytes", b.driverBytes(EpisodeJob.DRIVER_BYTES))), m);
-        assertTrue(m.contains("set spark.driver.maxResultSize to at least " + ResultBudget.megabytes(b.driverBytes(EpisodeJob.DRIVER_BYTES))), m);
+        assertTrue(m.contains(String.format(java.util.Locale.ROOT, "%,d bytes", b.driverBytes(io.hypergrad.workers.episode.SumTree.DRIVER_BYTES))), m);
+        assertTrue(m.contains("set spark.driver.maxResultSize to at least " + ResultBudget.megabytes(b.driverBytes(io.hypergrad.workers.episode.SumTree.DRIVER_BYTES))), m);
         assertTrue(m.contains("hypergrad.aggregator = sum"), "replay of 50 rows: the running sum is offered: " + m);
         // The size it names is enough.
-        RoundLoop.preflight(BIG, conf.clone().set("spark.driver.maxResultSize", ResultBudget.megabytes(b.driverBytes(EpisodeJob.DRIVER_BYTES))));
+        RoundLoop.preflight(BIG, conf.clone().set("spark.driver.maxResultSize", ResultBudget.megabytes(b.driverBytes(io.hypergrad.workers.episode.SumTree.DRIVER_BYTES))));
         RoundLoop.preflight(BIG, conf.clone().set("spark.driver.maxResultSize", "0"));
     }
 

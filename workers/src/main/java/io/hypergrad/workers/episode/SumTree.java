@@ -25,6 +25,14 @@ import scala.Tuple2;
 public final class SumTree {
     /** Most items summed into one at a level. */
     public static final int FANOUT = 16;
+    /**
+     * Spark conf key: the driver collects a level of the tree once its results total at most this many
+     * bytes (estimated; default {@link #DRIVER_BYTES}); larger levels are summed on the executors first.
+     * Results do not depend on it (0 runs every level but the last on the executors).
+     */
+    public static final String DRIVER_BYTES_KEY = "spark.hypergrad.driverResultBytes";
+    /** The default of {@link #DRIVER_BYTES_KEY}: 8 MiB. */
+    public static final long DRIVER_BYTES = 8L << 20;
 
     private SumTree() {}
 
@@ -70,6 +78,41 @@ public final class SumTree {
         }
         return items.get(0);
     }
+
+    /** {@link #DRIVER_BYTES_KEY} as set in {@code conf}. */
+    public static long driverBytes(org.apache.spark.SparkConf conf) {
+        return conf.getSizeAsBytes(DRIVER_BYTES_KEY, String.valueOf(DRIVER_BYTES));
+    }
+
+    /**
+     * The levels a job runs on the executors: while the level's results are estimated above
+     * {@code driverBytes} in all, one more level is summed there.
+     *
+     * @param parts        the job's parts, one per Spark partition
+     * @param partitions   the configured partitions (fewer than the parts when each part is one episode)
+     * @param partialBytes the estimated size of one result's summed arrays (a sum is as large as what it adds)
+     * @param driverBytes  the most the driver collects when a level can still be summed before
+     */
+    public static Top onExecutors(JavaRDD<PartialResult> parts, int partitions, long partialBytes, long driverBytes) {
+        JavaRDD<PartialResult> level = parts;
+        int n = parts.getNumPartitions();
+        boolean first = true;
+        while (n > 1 && (double) n * partialBytes > driverBytes) {
+            int m = groupsAbove(n, partitions, first);
+            level = level(level, m);
+            n = m;
+            first = false;
+        }
+        return new Top(level, first);
+    }
+
+    /**
+     * What the driver collects and finishes with {@link #finish}.
+     *
+     * @param rdd   the level the executors stopped at
+     * @param parts whether that is still the job's own parts (no level ran on the executors)
+     */
+    public record Top(JavaRDD<PartialResult> rdd, boolean parts) {}
 
     /**
      * One level on the executors: the job's items (partition i holds item i, one per partition) shuffled
