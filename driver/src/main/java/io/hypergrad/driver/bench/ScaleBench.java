@@ -71,7 +71,7 @@ public final class ScaleBench {
                         }
                         Cell c = cell(sc, metrics, cores, lambda, tasks, p, rounds);
                         cells.add(c);
-                        out.printf(Locale.ROOT, "| %,d | %d | %d | %d | %s | %s | %s | %.1f | %.1f | %.1f | %.1f | %.0f |%n", c.lambda(), c.tasks(),
+                        out.printf(Locale.ROOT, "| %,d | %d | %d | %d | %s | %s | %s | %.2f | %.2f | %.1f | %.1f | %.0f |%n", c.lambda(), c.tasks(),
                                 c.partitions(), c.executorLevels(), mb(c.broadcastBytes()), mb(c.collectedBytes()), mb(c.shuffledBytes()),
                                 c.heapMb(), c.heapTargetMb(), c.overheadMs(), c.overheadTargetMs(), c.roundMs());
                         out.flush();

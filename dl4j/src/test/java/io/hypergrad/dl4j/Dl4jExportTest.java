@@ -1,4 +1,4 @@
-package io.hypergrad.driver.export;
+package io.hypergrad.dl4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

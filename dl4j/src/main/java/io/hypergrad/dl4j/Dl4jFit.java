@@ -1,4 +1,4 @@
-package io.hypergrad.driver.export;
+package io.hypergrad.dl4j;
 
 import io.hypergrad.common.nn.Batch;
 import io.hypergrad.common.problems.LearnedNetwork;
