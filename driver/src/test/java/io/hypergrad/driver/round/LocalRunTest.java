@@ -90,8 +90,10 @@ class LocalRunTest {
      */
     @Test
     void theSumTreeGivesOneFingerprintWhateverTheExecutorsRetriesResumesAndWhereItsLevelsRun(@TempDir Path tmp) {
+        // Windows of 2 of the 5 inner steps: episodes continue across rounds, so their states go through the
+        // tree's shuffles and the checkpoint too.
         RunConfig c = RunConfig.parse(CONFIG).with("hypergrad.metaBatch", "20").with("hypergrad.rounds", "2")
-                .with("hypergrad.eval.every", "0").with("hypergrad.eval.testTasks", "0");
+                .with("hypergrad.inner.window", "2").with("hypergrad.eval.every", "0").with("hypergrad.eval.testTasks", "0");
         String fp = (String) run("local[2]", tmp.resolve("driver").toString(), c, false, false, -1, Long.MAX_VALUE).get("lambdaSha256");
         assertEquals(fp, run("local[1]", tmp.resolve("one").toString(), c, false, false, -1, 0).get("lambdaSha256"), "local[1]");
         assertEquals(fp, run("local[2]", tmp.resolve("two").toString(), c, false, false, -1, 0).get("lambdaSha256"), "local[2]");

@@ -1,4 +1,4 @@
-package io.hypergrad.dl4j;
+package io.hypergrad.driver.export;
 
 import io.hypergrad.common.autodiff.Tape;
 import io.hypergrad.common.autodiff.Var;

@@ -1,4 +1,4 @@
-package io.hypergrad.dl4j;
+package io.hypergrad.driver.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.hypergrad.dl4j;
+package io.hypergrad.driver.export;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,7 +9,6 @@ import io.hypergrad.common.problems.ProblemFactory;
 import io.hypergrad.common.problems.Split;
 import io.hypergrad.driver.checkpoint.CheckpointStore;
 import io.hypergrad.driver.checkpoint.DriverState;
-import io.hypergrad.driver.export.NetworkExporter;
 import io.hypergrad.driver.output.RunFolder;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +21,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 /**
  * {@code export --format dl4j}: the run's learned network (newest valid checkpoint) as a DL4J
  * {@code MultiLayerNetwork} zip with a JSON description, checked against our forward pass before it is
- * written; with {@code fit}, trained further on Spark with dl4j-spark's parameter averaging.
+ * written; with {@code fit}, trained further on Spark with dl4j-spark's parameter averaging. It keeps the
+ * driver's package name, {@code io.hypergrad.driver.export}, as do {@link TanhGelu} (whose name exported zips
+ * record) and the rest of the add-on.
  */
 public final class Dl4jExporter implements NetworkExporter {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -65,13 +66,17 @@ public final class Dl4jExporter implements NetworkExporter {
     }
 
     private static Map<String, Object> fit(RunConfig config, MetaProblem problem, LearnedNetwork net, MultiLayerNetwork network,
-                                           RunFolder target, long seed, int epochs, String master) {
+                                           RunFolder target, long seed, int epochs, String master) throws java.net.URISyntaxException {
         SparkConf conf = new SparkConf().setIfMissing("spark.app.name", "hypergrad export --fit")
                 .set("spark.serializer", "org.apache.spark.serializer.JavaSerializer");
         if (master != null) {
             conf.setMaster(master);
         }
         conf.setIfMissing("spark.master", "local[*]");
+        if (!conf.get("spark.master").startsWith("local")) {
+            // The executors' class path is the training jar's, without DL4J: ship this add-on to them.
+            conf.set("spark.jars", String.join(",", addOnJars(conf.get("spark.jars", ""))));
+        }
         int steps = problem.innerSteps();
         Dl4jFit.Result r;
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
@@ -138,5 +143,28 @@ public final class Dl4jExporter implements NetworkExporter {
                         o.momentum(), o.tuned() ? "  (tuned)" : "");
             }
         }
+    }
+
+    /**
+     * {@code spark.jars} with this add-on appended: the jar it was loaded from, and when that is the thin
+     * {@code hypergrad-dl4j.jar}, the jars of the {@code lib/} folder beside it (DL4J, ND4J and its natives).
+     */
+    static List<String> addOnJars(String jars) throws java.net.URISyntaxException {
+        List<String> all = new java.util.ArrayList<>();
+        for (String j : jars.split(",")) {
+            if (!j.isBlank()) {
+                all.add(j.trim());
+            }
+        }
+        java.io.File self = new java.io.File(Dl4jExporter.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        all.add(self.getAbsolutePath());
+        java.io.File[] lib = new java.io.File(self.getParentFile(), "lib").listFiles((d, n) -> n.endsWith(".jar"));
+        if (self.getName().equals("hypergrad-dl4j.jar") && lib != null) {
+            java.util.Arrays.sort(lib);
+            for (java.io.File f : lib) {
+                all.add(f.getAbsolutePath());
+            }
+        }
+        return all;
     }
 }

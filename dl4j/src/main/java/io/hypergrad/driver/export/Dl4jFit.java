@@ -1,4 +1,4 @@
-package io.hypergrad.dl4j;
+package io.hypergrad.driver.export;
 
 import io.hypergrad.common.nn.Batch;
 import io.hypergrad.common.problems.LearnedNetwork;

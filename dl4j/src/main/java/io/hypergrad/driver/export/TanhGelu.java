@@ -1,4 +1,4 @@
-package io.hypergrad.dl4j;
+package io.hypergrad.driver.export;
 
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.BaseActivationFunction;
