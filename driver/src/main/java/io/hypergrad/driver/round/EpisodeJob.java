@@ -37,7 +37,7 @@ final class EpisodeJob {
     private final Broadcast<RoundPayload> payload;
     private final JavaFutureAction<List<PartialResult>> future;
     private final int tasks;
-    /** The configured partitions: the groups whose sums are added up, in order, into the result. */
+    /** The configured partitions: the groups whose sums are added up, along the tree, into the result. */
     private final int groups;
     /** Whether the collected results are the job's own parts (no level of the tree ran on the executors). */
     private final boolean parts;
@@ -56,10 +56,10 @@ final class EpisodeJob {
 
     /**
      * Submits the episodes as one job, under the calling thread's job group and description. Their sum is
-     * that of {@code min(partitions, episodes)} partitions, added up in partition order; with
+     * that of {@code min(partitions, episodes)} partitions, added up along {@link SumTree}'s tree; with
      * {@code perEpisode} each episode is a Spark task of its own (finer progress, better balance across
-     * executors) and the driver adds the episodes of each configured partition in the order the partition
-     * function would have — the same floating-point additions, so the same bits.
+     * executors) and the tree's first level adds the episodes of each configured partition in the order the
+     * partition function would have — the same floating-point additions, so the same bits.
      *
      * @param perEpisode   one Spark task per episode (only for episodes independent of one another: evaluation)
      * @param partialBytes the estimated size of one part's result, which decides where the tree's levels run
