@@ -2,7 +2,6 @@ package io.hypergrad.common.hypergrad;
 
 import io.hypergrad.common.inner.InnerState;
 import io.hypergrad.common.nn.Batch;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 
@@ -16,13 +15,18 @@ public final class Episode {
     /**
      * What a window of steps produced.
      *
-     * @param state      z after the last step
-     * @param trajectory the online estimates of each step (empty for offline estimators)
+     * @param state     z after the last step
+     * @param estimates the online estimates of each step, as kept (none for offline estimators)
      */
-    public record Window(InnerState state, List<double[]> trajectory, EpisodeFault fault) {
+    public record Window(InnerState state, Trajectory estimates, EpisodeFault fault) {
         /** A window that ran to its end. */
-        public Window(InnerState state, List<double[]> trajectory) {
-            this(state, trajectory, null);
+        public Window(InnerState state, Trajectory estimates) {
+            this(state, estimates, null);
+        }
+
+        /** Every online estimate, in step order (a window that kept them all). */
+        public List<double[]> trajectory() {
+            return estimates.rows();
         }
     }
 
@@ -32,7 +36,7 @@ public final class Episode {
      */
     public static Window run(Bilevel problem, double[] lambda, InnerState z, int steps, IntFunction<Batch> batches,
                              HypergradientEstimator estimator) {
-        return loop(problem, lambda, z, steps, batches, estimator, false, Double.POSITIVE_INFINITY);
+        return loop(problem, lambda, z, steps, batches, estimator, false, Double.POSITIVE_INFINITY, Trajectory.all());
     }
 
     /**
@@ -42,17 +46,17 @@ public final class Episode {
      * the fault; the caller's policy decides what the task contributes.
      *
      * @param divergence the divergence factor (∞ turns the explosion check off; non-finite checks stay)
+     * @param estimates  where the online estimates go (all of them, or their sum or the last as they come)
      */
     public static Window runGuarded(Bilevel problem, double[] lambda, InnerState z, int steps, IntFunction<Batch> batches,
-                                    HypergradientEstimator estimator, double divergence) {
-        return loop(problem, lambda, z, steps, batches, estimator, true, divergence);
+                                    HypergradientEstimator estimator, double divergence, Trajectory estimates) {
+        return loop(problem, lambda, z, steps, batches, estimator, true, divergence, estimates);
     }
 
     /** The one inner loop: unguarded it only steps and observes; guarded it also checks every step. */
     private static Window loop(Bilevel problem, double[] lambda, InnerState z, int steps, IntFunction<Batch> batches,
-                               HypergradientEstimator estimator, boolean guarded, double divergence) {
+                               HypergradientEstimator estimator, boolean guarded, double divergence, Trajectory trajectory) {
         estimator.drawsBatchesFrom(batches);
-        List<double[]> trajectory = new ArrayList<>();
         InnerState cur = z;
         double bound = Double.NaN;
         for (int k = 0; k < steps; k++) {

@@ -60,7 +60,8 @@ public final class ThetaRefit {
      */
     public static Sweep samples(Bilevel problem, double[] lambda, InnerState z0, int steps, IntFunction<Batch> batches,
                                 double gamma, long seed, double divergence) {
-        Episode.Window forward = Episode.runGuarded(problem, lambda, z0, steps, batches, new ForwardOnly(), divergence);
+        Episode.Window forward = Episode.runGuarded(problem, lambda, z0, steps, batches, new ForwardOnly(), divergence,
+                Trajectory.all());
         if (forward.fault() != null) {
             return new Sweep(Samples.empty(), forward.fault());
         }

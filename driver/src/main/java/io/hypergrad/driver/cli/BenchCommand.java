@@ -10,16 +10,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bench NAME}: benchmarks that print figures (engine, spark, memory). */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures: engine, spark, memory, table, faults, tuning.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures: engine, spark, memory, scale, table, faults, tuning.")
 class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "NAME", description = "engine, spark, memory, table (read and cache 1 M rows × 100 features; "
+    @Parameters(index = "0", paramLabel = "NAME", description = "engine, spark, memory, scale (a round's driver heap, bytes and overhead "
+            + "over |λ|, tasks and partitions), table (read and cache 1 M rows × 100 features; "
             + "a table round against a built-in one), faults, or tuning (--vs-spark-ml: against Spark ML's CrossValidator)")
     String name;
+
+    @Option(names = "--lambdas", description = "scale: the |λ| of the grid; default 1000,100000,1000000")
+    String lambdas = "1000,100000,1000000";
+
+    @Option(names = "--tasks", description = "scale: the meta-batch sizes of the grid; default 8,64,512")
+    String tasks = "8,64,512";
+
+    @Option(names = "--partitions", description = "scale: the partition counts of the grid; default 1,8,64,256")
+    String partitions = "1,8,64,256";
 
     @Option(names = "--vs-spark-ml", description = "tuning: compare with Spark ML's CrossValidator (required: it is the benchmark)")
     boolean vsSparkMl;
 
-    @Option(names = "--master", description = "tuning: the Spark master both tuners share; default local[*]")
+    @Option(names = "--master", description = "tuning: the Spark master both tuners share; scale: the master of the grid; default local[*]")
     String master = "local[*]";
 
     @Option(names = "--vs-pytorch", description = "engine: also time the PyTorch 1.13 peer (Debian python3-torch) and print ratios")
@@ -31,8 +41,8 @@ class BenchCommand implements Callable<Integer> {
     @Option(names = "--config", description = "spark: the config to run; default conf/demo.conf (ANIL on QuickDraw, scaled) with metaBatch 8")
     String config;
 
-    @Option(names = "--rounds", description = "spark: rounds per master; default 12")
-    int rounds = 12;
+    @Option(names = "--rounds", description = "spark: rounds per master, default 12; scale: timed rounds per cell, default 3")
+    Integer rounds;
 
     @Option(names = "--injections", description = "faults: drills per fault class; default 3 (≈ 15 min on 2 cores)")
     int injections = 3;
@@ -55,9 +65,11 @@ class BenchCommand implements Callable<Integer> {
                 if (config == null) {
                     r.sets = java.util.List.of("metaBatch=8", "estimator=\"one-step\"");
                 }
-                SparkBench.run(r.resolve(), rounds, System.out);
+                SparkBench.run(r.resolve(), rounds == null ? 12 : rounds, System.out);
             }
             case "memory" -> io.hypergrad.driver.bench.MemoryBench.run(System.out);
+            case "scale" -> io.hypergrad.driver.bench.ScaleBench.run(master, ints(lambdas), ints(tasks), ints(partitions),
+                    rounds == null ? 3 : rounds, System.out);
             case "table" -> {
                 io.hypergrad.driver.bench.TableBench.run(System.out);
                 io.hypergrad.driver.bench.TableOverheadBench.run(System.out);
@@ -83,9 +95,13 @@ class BenchCommand implements Callable<Integer> {
                 Path target = doc == null ? home.resolve("docs/PERFORMANCE.md") : doc.equals("-") ? null : Path.of(doc);
                 io.hypergrad.driver.bench.TuningBench.run(master, target, commit(home), System.out);
             }
-            default -> throw new IllegalArgumentException("unknown benchmark '" + name + "'; known: engine, spark, memory, table, faults, tuning");
+            default -> throw new IllegalArgumentException("unknown benchmark '" + name + "'; known: engine, spark, memory, scale, table, faults, tuning");
         }
         return ExitCode.OK;
+    }
+
+    private static int[] ints(String list) {
+        return java.util.Arrays.stream(list.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
     }
 
     /** The commit the benchmark runs at (with "+changes" when the tree is dirty), or "unknown" outside a git checkout. */

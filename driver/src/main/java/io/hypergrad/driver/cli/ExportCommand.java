@@ -1,26 +1,12 @@
 package io.hypergrad.driver.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hypergrad.common.config.ConfigException;
 import io.hypergrad.common.config.RunConfig;
-import io.hypergrad.common.problems.LearnedNetwork;
-import io.hypergrad.common.problems.MetaProblem;
-import io.hypergrad.common.problems.ProblemFactory;
-import io.hypergrad.common.problems.Split;
 import io.hypergrad.driver.checkpoint.CheckpointStore;
 import io.hypergrad.driver.checkpoint.DriverState;
-import io.hypergrad.driver.export.Dl4jExport;
-import io.hypergrad.driver.export.Dl4jFit;
+import io.hypergrad.driver.export.NetworkExporter;
 import io.hypergrad.driver.output.RunFolder;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,17 +14,14 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code export RUNDIR --format dl4j}: the run's learned network (newest valid checkpoint) as a DL4J
  * {@code MultiLayerNetwork} zip with a JSON description, checked against our forward pass before it is
- * written; {@code --fit} then trains it further on Spark with dl4j-spark's parameter averaging.
+ * written; {@code --fit} then trains it further on Spark with dl4j-spark's parameter averaging. The format
+ * itself is a {@link NetworkExporter} from the DL4J add-on jar, which only {@code export} loads.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Export a run's learned network as a DL4J MultiLayerNetwork zip (ModelSerializer), with its",
                 "tuned per-layer learning rates and weight decays; λ layers are frozen. --fit trains it further on a",
                 "fresh meta-test task on Spark (dl4j-spark parameter averaging)."})
 class ExportCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    /** The export is refused when our forward pass and DL4J's differ by more than this (both in double). */
-    static final double MAX_DIFFERENCE = 1e-6;
-
     @Parameters(index = "0", paramLabel = "RUNDIR", description = "the run folder (any Hadoop path)")
     String dir;
 
@@ -74,105 +57,14 @@ class ExportCommand implements Callable<Integer> {
         RunConfig config = RunConfig.parse(run.readText("config.conf"));
         DriverState state = new CheckpointStore(run, config).loadNewest()
                 .orElseThrow(() -> new ConfigException(dir + " has no valid checkpoint to export"));
-        MetaProblem problem = ProblemFactory.create(config);
-        long seed = config.get(RunConfig.SEED);
-        boolean trained = state.episodeStates != null && state.episodeStates.length > 0 && state.episodeStates[0] != null;
-        double[] w = trained ? state.episodeStates[0].w : state.phi;
-        LearnedNetwork net = problem.learnedNetwork(state.lambda, w, seed);
-        MultiLayerNetwork network = Dl4jExport.toNetwork(net);
-        double difference = Dl4jExport.maxDifference(net, network, net.calibration());
-        if (!(difference <= MAX_DIFFERENCE)) {
-            throw new IllegalStateException("the DL4J network's outputs differ from ours by " + difference + " (> " + MAX_DIFFERENCE + "); nothing written");
+        NetworkExporter exporter = NetworkExporter.find(format);
+        if (exporter == null) {
+            throw new ConfigException("--format " + format + " needs the DL4J add-on, which training jobs do not carry: "
+                    + "deploy/bin/hypergrad export puts it on the class path (dl4j/target/hypergrad-dl4j.jar and dl4j/target/lib); "
+                    + "with spark-submit, pass dl4j/target/hypergrad-dl4j-all.jar with --jars");
         }
-        RunFolder target = new RunFolder(out != null ? out : run.pathOf("export"), hadoop);
-        target.writeAtomically("model-dl4j.zip", Dl4jExport.zip(network));
-        Map<String, Object> meta = describe(net, state, run, difference, trained);
-        System.out.println(net.description());
-        printLayers(net);
-        System.out.printf(Locale.ROOT, "hypergrad: DL4J forward pass matches ours to %.2e on %d calibration inputs%n", difference,
-                net.calibration().size());
-        System.out.println("hypergrad: wrote " + target.pathOf("model-dl4j.zip"));
-        if (fit) {
-            meta.put("fit", fit(config, problem, net, network, target, seed));
-        }
-        target.writeAtomically("model-dl4j.json", JSON.writeValueAsBytes(meta));
-        System.out.println("hypergrad: wrote " + target.pathOf("model-dl4j.json"));
+        exporter.export(new NetworkExporter.Request(run, config, state, new RunFolder(out != null ? out : run.pathOf("export"), hadoop),
+                fit, epochs, master));
         return ExitCode.OK;
-    }
-
-    private Map<String, Object> fit(RunConfig config, MetaProblem problem, LearnedNetwork net, MultiLayerNetwork network,
-                                    RunFolder target, long seed) {
-        SparkConf conf = new SparkConf().setIfMissing("spark.app.name", "hypergrad export --fit")
-                .set("spark.serializer", "org.apache.spark.serializer.JavaSerializer");
-        if (master != null) {
-            conf.setMaster(master);
-        }
-        conf.setIfMissing("spark.master", "local[*]");
-        int steps = problem.innerSteps();
-        Dl4jFit.Result r;
-        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-            sc.setLogLevel("WARN");
-            r = Dl4jFit.fit(sc, network, net.output(), problem.task(seed, Split.META_TEST, 0, 1), steps, epochs, seed);
-        }
-        target.writeAtomically("model-dl4j-fit.zip", Dl4jExport.zip(network));
-        System.out.printf(Locale.ROOT, "hypergrad: fit on Spark (%s, parameter averaging): %d epochs × %d batches in %.1f s; "
-                        + "training loss %.4f → %.4f, validation loss %.4f → %.4f%s%n", conf.get("spark.master"), r.epochs(), r.batches(), r.seconds(),
-                r.trainLossBefore(), r.trainLossAfter(), r.lossBefore(), r.lossAfter(), Double.isNaN(r.accuracyBefore()) ? ""
-                        : String.format(Locale.ROOT, ", accuracy %.1f%% → %.1f%%", 100 * r.accuracyBefore(), 100 * r.accuracyAfter()));
-        System.out.println("hypergrad: wrote " + target.pathOf("model-dl4j-fit.zip"));
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("master", conf.get("spark.master"));
-        m.put("task", Map.of("split", "meta-test", "round", 0, "index", 1));
-        m.put("epochs", r.epochs());
-        m.put("batchesPerEpoch", r.batches());
-        m.put("seconds", r.seconds());
-        m.put("trainingLoss", List.of(r.trainLossBefore(), r.trainLossAfter()));
-        m.put("validationLoss", List.of(r.lossBefore(), r.lossAfter()));
-        if (!Double.isNaN(r.accuracyBefore())) {
-            m.put("validationAccuracy", List.of(r.accuracyBefore(), r.accuracyAfter()));
-        }
-        m.put("file", "model-dl4j-fit.zip");
-        return m;
-    }
-
-    private static Map<String, Object> describe(LearnedNetwork net, DriverState state, RunFolder run, double difference, boolean trained) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("format", "DL4J MultiLayerNetwork (ModelSerializer zip, with updater), double precision");
-        m.put("description", net.description());
-        m.put("run", run.pathOf(""));
-        m.put("roundsCompleted", state.round);
-        m.put("lambdaSha256", CheckpointStore.fingerprint(state.lambda));
-        m.put("innerWeights", trained ? "the continuing episode's current weights" : "φ, the meta-learned initial weights");
-        m.put("output", net.output().name());
-        m.put("maxForwardDifference", difference);
-        List<Map<String, Object>> layers = new java.util.ArrayList<>();
-        for (String name : net.parameterLayers()) {
-            Map<String, Object> l = new LinkedHashMap<>();
-            l.put("name", name);
-            l.put("role", net.isHyper(name) ? "λ (frozen)" : "trainable");
-            LearnedNetwork.LayerOptimizer o = net.optimizers().get(name);
-            if (o != null && !net.isHyper(name)) {
-                l.put("learningRate", o.learningRate());
-                l.put("weightDecay", o.weightDecay());
-                l.put("momentum", o.momentum());
-                l.put("tuned", o.tuned());
-            }
-            layers.add(l);
-        }
-        m.put("layers", layers);
-        return m;
-    }
-
-    private static void printLayers(LearnedNetwork net) {
-        System.out.printf("%-12s %-12s %12s %12s %9s%n", "layer", "role", "lr", "weightDecay", "momentum");
-        for (String name : net.parameterLayers()) {
-            LearnedNetwork.LayerOptimizer o = net.optimizers().get(name);
-            if (net.isHyper(name) || o == null) {
-                System.out.printf("%-12s %-12s%n", name, "λ (frozen)");
-            } else {
-                System.out.printf(Locale.ROOT, "%-12s %-12s %12.4g %12.4g %9.3f%s%n", name, "trainable", o.learningRate(), o.weightDecay(),
-                        o.momentum(), o.tuned() ? "  (tuned)" : "");
-            }
-        }
     }
 }

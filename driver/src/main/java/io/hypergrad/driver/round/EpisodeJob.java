@@ -4,6 +4,7 @@ import io.hypergrad.workers.episode.EpisodeDescriptor;
 import io.hypergrad.workers.episode.PartialResult;
 import io.hypergrad.workers.episode.PartitionFunction;
 import io.hypergrad.workers.episode.RoundPayload;
+import io.hypergrad.workers.episode.SumTree;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,9 +16,11 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * One Spark job of episodes, submitted without blocking and awaited with progress. The job is the one a
- * blocking {@code collect} would run — same partitions, results summed in partition order — so its result
- * is bit-identical; only the waiting differs: the driver thread polls Spark's status tracker for the
+ * One Spark job of episodes, submitted without blocking and awaited with progress. Its partitions' results
+ * are added up along {@link SumTree}'s fixed tree: the lower levels on the executors while the results are
+ * large (so the driver holds what fits in {@link SumTree#DRIVER_BYTES_KEY}, or one result — never one per
+ * partition), the rest on the driver; the order, and so every bit of the sum, is the same wherever a level
+ * runs. While it runs, the driver thread polls Spark's status tracker for the
  * job's finished tasks (one task per partition, i.e. per episode by default) and reports them to a
  * {@link RoundListener} as a phase with an ETA. Progress is reported on the driver thread, as the
  * listener's contract says, never from Spark's listener bus.
@@ -34,32 +37,37 @@ final class EpisodeJob {
     private final Broadcast<RoundPayload> payload;
     private final JavaFutureAction<List<PartialResult>> future;
     private final int tasks;
-    /** The configured partitions: the groups whose sums are added up, in order, into the result. */
+    /** The configured partitions: the groups whose sums are added up, along the tree, into the result. */
     private final int groups;
+    /** Whether the collected results are the job's own parts (no level of the tree ran on the executors). */
+    private final boolean parts;
     private final long submitted = System.nanoTime();
     private boolean awaited;
 
     private EpisodeJob(JavaSparkContext sc, Broadcast<RoundPayload> payload, JavaFutureAction<List<PartialResult>> future, int tasks,
-                       int groups) {
+                       int groups, boolean parts) {
         this.sc = sc;
         this.payload = payload;
         this.future = future;
         this.tasks = tasks;
         this.groups = groups;
+        this.parts = parts;
     }
 
     /**
      * Submits the episodes as one job, under the calling thread's job group and description. Their sum is
-     * that of {@code min(partitions, episodes)} partitions, added up in partition order; with
+     * that of {@code min(partitions, episodes)} partitions, added up along {@link SumTree}'s tree; with
      * {@code perEpisode} each episode is a Spark task of its own (finer progress, better balance across
-     * executors) and the driver adds the episodes of each configured partition in the order the partition
-     * function would have — the same floating-point additions, so the same bits.
+     * executors) and the tree's first level adds the episodes of each configured partition in the order the
+     * partition function would have — the same floating-point additions, so the same bits.
      *
-     * @param perEpisode one Spark task per episode (only for episodes independent of one another: evaluation)
-     * @param pool       the FAIR scheduler pool to run in, or null for the calling thread's own
+     * @param perEpisode   one Spark task per episode (only for episodes independent of one another: evaluation)
+     * @param partialBytes the estimated size of one part's result, which decides where the tree's levels run
+     * @param pool         the FAIR scheduler pool to run in, or null for the calling thread's own
      */
     static EpisodeJob submit(JavaSparkContext sc, List<EpisodeDescriptor> episodes, RoundPayload payload, int partitions,
-                             boolean perEpisode, String description, String pool) {
+                             boolean perEpisode, long partialBytes, String description, String pool) {
+        long driverBytes = SumTree.driverBytes(sc.getConf());
         Broadcast<RoundPayload> b = sc.broadcast(payload);
         String ownPool = sc.getLocalProperty("spark.scheduler.pool");
         sc.setJobDescription(description);
@@ -69,8 +77,9 @@ final class EpisodeJob {
         try {
             int groups = Math.min(partitions, episodes.size());
             int slices = perEpisode ? episodes.size() : groups;
-            return new EpisodeJob(sc, b, sc.parallelize(episodes, slices).mapPartitions(new PartitionFunction(b)).collectAsync(),
-                    slices, groups);
+            SumTree.Top top = SumTree.onExecutors(sc.parallelize(episodes, slices).mapPartitions(new PartitionFunction(b)), groups,
+                    partialBytes, driverBytes);
+            return new EpisodeJob(sc, b, top.rdd().collectAsync(), slices, groups, top.parts());
         } catch (RuntimeException e) {
             b.destroy();
             throw e;
@@ -87,7 +96,7 @@ final class EpisodeJob {
     }
 
     /**
-     * Waits for the job and returns its partitions' sum in partition order; meanwhile reports the
+     * Waits for the job and returns its partitions' sum along the tree; meanwhile reports the
      * finished tasks as {@code phase} — from the start when {@code announce}, else only once the job has
      * run for a few seconds.
      *
@@ -97,10 +106,10 @@ final class EpisodeJob {
         try {
             int reported = -1;
             long lastReport = 0;
-            List<PartialResult> parts;
+            List<PartialResult> collected;
             while (true) {
                 try {
-                    parts = future.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                    collected = future.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
                     break;
                 } catch (TimeoutException e) {
                     long now = System.nanoTime();
@@ -119,7 +128,7 @@ final class EpisodeJob {
             if (reported >= 0 || announce) {
                 listener.onPhase(phase, tasks, tasks, 0);
             }
-            return sumInPartitionOrder(parts);
+            return SumTree.finish(collected, groups, parts);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception c ? c : e;
         } finally {
@@ -128,29 +137,6 @@ final class EpisodeJob {
         }
     }
 
-    /**
-     * The sum of the configured partitions in order. When each part is one episode, a partition's sum is
-     * rebuilt from its episodes first — Spark's slicing of a collection puts elements [g·n/k, (g+1)·n/k)
-     * into partition g of k — as the partition function adds them: from an empty result, in task order.
-     */
-    private PartialResult sumInPartitionOrder(List<PartialResult> parts) {
-        PartialResult total = new PartialResult();
-        if (parts.size() == groups) {
-            for (PartialResult p : parts) {
-                total.add(p);
-            }
-            return total;
-        }
-        int n = parts.size();
-        for (int g = 0; g < groups; g++) {
-            PartialResult partition = new PartialResult();
-            for (int i = (int) ((long) g * n / groups); i < (int) ((long) (g + 1) * n / groups); i++) {
-                partition.add(parts.get(i));
-            }
-            total.add(partition);
-        }
-        return total;
-    }
 
     /** Drops a job not awaited (a run that fails or stops does not wait for its background evaluation). */
     void cancel() {
@@ -161,19 +147,18 @@ final class EpisodeJob {
         }
     }
 
-    /** Tasks of the job that have finished, as far as the status tracker has heard. */
+    /** Episode tasks of the job that have finished, as far as the status tracker has heard. */
     private int finishedTasks() {
         int done = 0;
         for (int jobId : future.jobIds()) {
             SparkJobInfo job = sc.statusTracker().getJobInfo(jobId);
-            if (job == null) {
+            if (job == null || job.stageIds().length == 0) {
                 continue;
             }
-            for (int stageId : job.stageIds()) {
-                SparkStageInfo stage = sc.statusTracker().getStageInfo(stageId);
-                if (stage != null) {
-                    done += stage.numCompletedTasks();
-                }
+            // The episodes run in the job's first stage; the stages after it only add up the tree's levels.
+            SparkStageInfo stage = sc.statusTracker().getStageInfo(java.util.Arrays.stream(job.stageIds()).min().getAsInt());
+            if (stage != null) {
+                done += stage.numCompletedTasks();
             }
         }
         return Math.min(done, tasks);

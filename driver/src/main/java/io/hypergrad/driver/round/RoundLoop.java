@@ -40,6 +40,8 @@ public final class RoundLoop {
     private final RoundListener listener;
     private final CheckpointStore checkpoints;
     private KoopmanAggregation koopman;
+    /** A training partition's summed result (trajectory rows and Reptile direction), which decides where the sum tree runs. */
+    private long trainingResultBytes;
     private volatile boolean cancelled;
     /** The initial λ's meta-test when it runs alongside training, else null. */
     private EpisodeJob initialMetaTest;
@@ -83,6 +85,7 @@ public final class RoundLoop {
                 org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate(), config, folder.uri(), resume);
         MetaProblem problem = preflight(config, sc.getConf());
         koopman = new KoopmanAggregation(config);
+        trainingResultBytes = ResultBudget.of(config, problem).summedBytes();
         long seed = config.get(RunConfig.SEED);
         int rounds = config.get(RunConfig.ROUNDS);
         java.util.Optional<DriverState> resumed = resume ? checkpoints.loadNewest() : java.util.Optional.empty();
@@ -229,7 +232,10 @@ public final class RoundLoop {
      * checked once its table is prepared ({@link io.hypergrad.driver.data.TablePreparation}, which needs
      * Spark): before that this returns null.
      *
-     * @param spark the Spark settings the run will use (master and executor memory bound an episode's memory)
+     * Also refuses a run whose rounds would not fit {@code spark.driver.maxResultSize} or an executor's memory
+     * ({@link ResultBudget}).
+     *
+     * @param spark the Spark settings the run will use (master, executor memory and cores bound an episode's memory)
      */
     public static MetaProblem preflight(RunConfig config, org.apache.spark.SparkConf spark) {
         if (io.hypergrad.driver.data.TablePreparation.needed(config)) {
@@ -238,15 +244,27 @@ public final class RoundLoop {
         }
         MetaProblem problem = ProblemCache.get(config);
         String master = spark.get("spark.master", "local[*]");
-        long heap = master.startsWith("local") ? Runtime.getRuntime().maxMemory()
-                : spark.getSizeAsBytes("spark.executor.memory", "1g");
+        boolean local = master.startsWith("local");
+        long heap = local ? Runtime.getRuntime().maxMemory() : spark.getSizeAsBytes("spark.executor.memory", "1g");
         io.hypergrad.common.problems.Preflight.check(config, problem, heap);
+        ResultBudget.of(config, problem).check(spark, heap, local ? localThreads(master)
+                : Math.max(1, spark.getInt("spark.executor.cores", 1) / spark.getInt("spark.task.cpus", 1)));
         return problem;
     }
 
-    /** Outer steps each round takes: one per trajectory row under replay, else one. */
+    /** Tasks a local master runs at once: local, local[N], local[*], local[N,F] (N retried F times). */
+    static int localThreads(String master) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[(\\d+|\\*)").matcher(master);
+        if (!m.lookingAt()) {
+            return 1;
+        }
+        return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m.group(1));
+    }
+
+    /** Outer steps each round takes: one per trajectory row under replay of every row, else one. */
     private int outerStepsPerRound(MetaProblem problem) {
-        if (!config.get(RunConfig.AGGREGATOR).equals("replay")
+        if (io.hypergrad.common.hypergrad.Trajectory.Keep.of(config) != io.hypergrad.common.hypergrad.Trajectory.Keep.ALL
+                || !config.get(RunConfig.AGGREGATOR).equals("replay")
                 || !io.hypergrad.common.hypergrad.Estimators.parse(config.get(RunConfig.ESTIMATOR)).create().online()) {
             return 1;
         }
@@ -327,8 +345,10 @@ public final class RoundLoop {
         }
         // Evaluation uses the configured partitioning too: never the executor count, which would
         // change the summation order and with it the last bits of the metrics.
+        // Evaluation and θ-refit results carry metrics and samples only: small enough to collect as they are.
+        long resultBytes = split == Split.META_TRAIN && !refit ? trainingResultBytes : 0;
         return EpisodeJob.submit(sc, ds, new RoundPayload(round, st.lambda.clone(), st.phi.clone(), st.theta, config, refit),
-                config.partitions(), split != Split.META_TRAIN, description, pool);
+                config.partitions(), split != Split.META_TRAIN, resultBytes, description, pool);
     }
 
     private PartialResult await(EpisodeJob job, String description, boolean announce) {
@@ -384,17 +404,15 @@ public final class RoundLoop {
                               Map<String, Object> metrics, long horizon) {
         double[] mean = mean(total);
         int rows = total.rows;
-        String aggregator = config.get(RunConfig.AGGREGATOR);
         List<double[]> steps = new ArrayList<>();
-        switch (aggregator) {
-            case "replay" -> {
-                for (int k = 0; k < rows; k++) {
-                    steps.add(java.util.Arrays.copyOfRange(mean, k * h, (k + 1) * h));
-                }
+        if (config.get(RunConfig.AGGREGATOR).equals("koopman")) {
+            steps.add(koopman.estimate(mean, total.taskTrajectories, rows, h, horizon, st, metrics));
+        } else {
+            // Every row through the outer optimiser in order (replay), or the one row the workers kept: the
+            // sum (sum; replay through a linear outer optimiser) or the last.
+            for (int k = 0; k < rows; k++) {
+                steps.add(java.util.Arrays.copyOfRange(mean, k * h, (k + 1) * h));
             }
-            case "sum", "last" -> steps.add(java.util.Arrays.copyOf(mean, h));
-            case "koopman" -> steps.add(koopman.estimate(mean, total.taskTrajectories, rows, h, horizon, st, metrics));
-            default -> throw new IllegalStateException("unknown aggregator " + aggregator);
         }
         double normSum = 0;
         for (double[] g : steps) {

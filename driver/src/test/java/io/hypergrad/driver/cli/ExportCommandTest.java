@@ -2,60 +2,36 @@ package io.hypergrad.driver.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.hypergrad.common.config.RunConfig;
-import io.hypergrad.common.problems.LearnedNetwork;
-import io.hypergrad.common.problems.ProblemFactory;
-import io.hypergrad.driver.checkpoint.CheckpointStore;
-import io.hypergrad.driver.checkpoint.DriverState;
-import io.hypergrad.driver.export.Dl4jExport;
-import io.hypergrad.driver.output.RunFolder;
+import io.hypergrad.driver.export.NetworkExporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code export RUNDIR --format dl4j [--fit]} on a finished run, and its refusals. */
+/**
+ * {@code export}'s refusals, and what it says where the DL4J add-on is not on the class path — as in every
+ * training job, whose jar no longer carries DL4J and ND4J's natives (the export itself is tested in the
+ * add-on, {@code dl4j/}).
+ */
 class ExportCommandTest {
     @TempDir
     Path tmp;
 
-    private Path sinusoidRun() {
+    @Test
+    void withoutTheAddOnExportSaysHowToGetItAndWritesNothing() {
+        assertNull(NetworkExporter.find("dl4j"), "the driver's own class path has no DL4J");
         Path run = tmp.resolve("run");
         HypergradientCommandTest.Out r = HypergradientCommandTest.run("run", "-", "--master", "local[2]", "--out", run.toString(),
-                "--set", "problem=sinusoid", "--set", "rounds=3", "--set", "metaBatch=2", "--set", "model.width=16",
-                "--set", "model.depth=2", "--set", "inner.steps=5", "--set", "inner.lr=0.05", "--set", "eval.every=0",
-                "--set", "eval.testTasks=4", "--set", "estimator=one-step");
+                "--set", "problem=sinusoid", "--set", "rounds=1", "--set", "metaBatch=2", "--set", "model.width=8",
+                "--set", "inner.steps=3", "--set", "eval.every=0", "--set", "eval.testTasks=0", "--set", "estimator=one-step");
         assertEquals(0, r.code(), r.stderr());
-        return run;
-    }
-
-    @Test
-    void writesAZipThatLoadsBackAndComputesTheLearnedNetworkThenFitsItOnSpark() throws Exception {
-        Path run = sinusoidRun();
-        HypergradientCommandTest.Out r = HypergradientCommandTest.run("export", run.toString(), "--fit", "--master", "local[2]",
-                "--epochs", "20");
-        assertEquals(0, r.code(), r.stderr());
-        RunFolder folder = new RunFolder(run.toString(), new org.apache.hadoop.conf.Configuration());
-        DriverState state = new CheckpointStore(folder, io.hypergrad.common.config.RunConfig.parse(folder.readText("config.conf"))).loadNewest().orElseThrow();
-        RunConfig config = RunConfig.parse(folder.readText("config.conf"));
-        LearnedNetwork net = ProblemFactory.create(config).learnedNetwork(state.lambda, state.phi, config.get(RunConfig.SEED));
-        MultiLayerNetwork back = Dl4jExport.unzip(Files.readAllBytes(run.resolve("export/model-dl4j.zip")));
-        assertTrue(Dl4jExport.maxDifference(net, back, net.calibration()) <= ExportCommand.MAX_DIFFERENCE);
-
-        JsonNode meta = HypergradientCommandTest.JSON.readTree(run.resolve("export/model-dl4j.json").toFile());
-        assertEquals(CheckpointStore.fingerprint(state.lambda), meta.get("lambdaSha256").asText());
-        assertEquals("λ (frozen)", meta.get("layers").get(0).get("role").asText());
-        assertEquals(0.05, meta.get("layers").get(2).get("learningRate").asDouble(), 0.0);
-        // the head (17 weights) can fit 10 shots better than it generalises, so the fit is checked on what it optimises
-        JsonNode loss = meta.get("fit").get("trainingLoss");
-        assertTrue(loss.get(1).asDouble() < 0.9 * loss.get(0).asDouble(), "the fit lowers the task's training loss: " + loss);
-        MultiLayerNetwork fitted = Dl4jExport.unzip(Files.readAllBytes(run.resolve("export/model-dl4j-fit.zip")));
-        assertFalse(fitted.params().equals(back.params()), "the fitted network's weights moved");
-        assertTrue(r.stdout().contains("parameter averaging"), r.stdout());
+        HypergradientCommandTest.Out export = HypergradientCommandTest.run("export", run.toString());
+        assertEquals(ExitCode.USAGE, export.code());
+        assertTrue(export.stderr().contains("needs the DL4J add-on") && export.stderr().contains("deploy/bin/hypergrad export"), export.stderr());
+        assertFalse(Files.exists(run.resolve("export")), "nothing written");
     }
 
     @Test

@@ -42,8 +42,15 @@ class LocalRunTest {
             """;
 
     static Map<String, Object> run(String master, String dir, RunConfig c, boolean failOnce, boolean resume, int stopAfter) {
+        return run(master, dir, c, failOnce, resume, stopAfter, io.hypergrad.workers.episode.SumTree.DRIVER_BYTES);
+    }
+
+    /** @param driverBytes the most result bytes the driver collects before the executors sum a level (0: all levels there) */
+    static Map<String, Object> run(String master, String dir, RunConfig c, boolean failOnce, boolean resume, int stopAfter,
+                                   long driverBytes) {
         SparkConf conf = SparkSetup.configure(new SparkConf().setMaster(master).setAppName("test")
-                .set("spark.ui.enabled", "false").set(PartitionFunction.FAIL_FIRST_ATTEMPT, String.valueOf(failOnce)));
+                .set("spark.ui.enabled", "false").set(PartitionFunction.FAIL_FIRST_ATTEMPT, String.valueOf(failOnce))
+                .set(io.hypergrad.workers.episode.SumTree.DRIVER_BYTES_KEY, String.valueOf(driverBytes)));
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             return new RoundLoop(sc, c, new RunFolder(dir, sc.hadoopConfiguration()), RoundListener.NONE).run(resume, stopAfter);
         }
@@ -73,6 +80,32 @@ class LocalRunTest {
         assertTrue(a.readText("config.conf").contains("hypergrad.estimator = \"one-step\""));
         assertTrue(a.exists("summary.json"));
         assertEquals(3, a.list("checkpoints").size());
+    }
+
+    /**
+     * Above {@value io.hypergrad.workers.episode.SumTree#FANOUT} partitions the sum is a tree (20 → 2 → 1 here)
+     * whose lower levels run on the executors as shuffles: the fingerprint is the same with 1, 2 or 4
+     * executor threads, after a retried task, after a resume, and whether the levels ran on the executors or
+     * all on the driver.
+     */
+    @Test
+    void theSumTreeGivesOneFingerprintWhateverTheExecutorsRetriesResumesAndWhereItsLevelsRun(@TempDir Path tmp) {
+        // Windows of 2 of the 5 inner steps: episodes continue across rounds, so their states go through the
+        // tree's shuffles and the checkpoint too.
+        RunConfig c = RunConfig.parse(CONFIG).with("hypergrad.metaBatch", "20").with("hypergrad.rounds", "2")
+                .with("hypergrad.inner.window", "2").with("hypergrad.eval.every", "0").with("hypergrad.eval.testTasks", "0");
+        String fp = (String) run("local[2]", tmp.resolve("driver").toString(), c, false, false, -1, Long.MAX_VALUE).get("lambdaSha256");
+        assertEquals(fp, run("local[1]", tmp.resolve("one").toString(), c, false, false, -1, 0).get("lambdaSha256"), "local[1]");
+        assertEquals(fp, run("local[2]", tmp.resolve("two").toString(), c, false, false, -1, 0).get("lambdaSha256"), "local[2]");
+        assertEquals(fp, run("local[4]", tmp.resolve("four").toString(), c, false, false, -1, 0).get("lambdaSha256"), "local[4]");
+        assertEquals(fp, run("local[2,4]", tmp.resolve("retried").toString(), c, true, false, -1, 0).get("lambdaSha256"),
+                "with a retried task");
+        String d = tmp.resolve("resumed").toString();
+        assertNull(run("local[2]", d, c, false, false, 1, 0));
+        assertEquals(fp, run("local[2]", d, c, false, true, -1, 0).get("lambdaSha256"), "stopped after a round and resumed");
+        // Not the linear order: that the runs agree is not because the tree degenerated into a line.
+        assertNotEquals(fp, run("local[2]", tmp.resolve("sixteen").toString(), c.with("hypergrad.partitions", "16"), false, false, -1, 0)
+                .get("lambdaSha256"), "16 partitions (one level) sum in another order");
     }
 
     @Test
@@ -118,9 +151,9 @@ class LocalRunTest {
             io.hypergrad.workers.episode.RoundPayload payload = new io.hypergrad.workers.episode.RoundPayload(0,
                     problem.initialLambda(7), problem.initialPhi(7), 1.0, c, false);
             io.hypergrad.workers.episode.PartialResult grouped =
-                    EpisodeJob.submit(sc, ds, payload, c.partitions(), false, "grouped", null).await(RoundListener.NONE, "grouped", false);
+                    EpisodeJob.submit(sc, ds, payload, c.partitions(), false, 0, "grouped", null).await(RoundListener.NONE, "grouped", false);
             io.hypergrad.workers.episode.PartialResult perEpisode =
-                    EpisodeJob.submit(sc, ds, payload, c.partitions(), true, "per episode", null).await(RoundListener.NONE, "per episode", false);
+                    EpisodeJob.submit(sc, ds, payload, c.partitions(), true, 0, "per episode", null).await(RoundListener.NONE, "per episode", false);
             assertEquals(7, perEpisode.episodes);
             assertEquals(Double.doubleToRawLongBits(grouped.valLoss), Double.doubleToRawLongBits(perEpisode.valLoss));
             assertEquals(Double.doubleToRawLongBits(grouped.valLossSq), Double.doubleToRawLongBits(perEpisode.valLossSq));

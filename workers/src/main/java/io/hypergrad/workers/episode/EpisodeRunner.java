@@ -15,8 +15,8 @@ import io.hypergrad.common.problems.MetaProblem;
 import io.hypergrad.common.problems.Split;
 import io.hypergrad.common.problems.Task;
 import io.hypergrad.common.hypergrad.ThetaRefit;
+import io.hypergrad.common.hypergrad.Trajectory;
 import io.hypergrad.common.random.CounterRng;
-import java.util.List;
 
 /**
  * Runs one task's inner loop on an executor with the configured local estimator, and reports its
@@ -83,22 +83,25 @@ public final class EpisodeRunner {
         } else {
             estimator.begin(bilevel, payload.lambda, z0);
         }
+        Trajectory.Keep keep = Trajectory.Keep.of(config);
+        int h = payload.lambda.length;
         Episode.Window window;
         try {
             window = Episode.runGuarded(bilevel, payload.lambda, z0, steps, batches(t, payload.round, task, inject), estimator,
-                    config.get(RunConfig.DIVERGENCE));
+                    config.get(RunConfig.DIVERGENCE), new Trajectory(keep));
         } finally {
             FaultInjection.arm(null);
         }
         EpisodeFault fault = window.fault();
-        List<double[]> traj = window.trajectory();
+        Trajectory traj = window.estimates();
         if (fault == null && !estimator.online()) {
             double[] e = estimator.estimate();
             int bad = Episode.firstNonFinite(e);
             if (bad >= 0) {
                 fault = new EpisodeFault(window.state().step, EpisodeFault.NON_FINITE_HYPERGRADIENT, e[bad]);
             }
-            traj = List.of(e);
+            traj = new Trajectory(keep);
+            traj.add(e);
         }
         EpisodeResult r = new EpisodeResult();
         r.task = task;
@@ -106,17 +109,18 @@ public final class EpisodeRunner {
             // Keep the trajectory's shape (every task must report the same rows): the estimates before the
             // fault, zeros from it on. Under clip they count; otherwise the task is left out of the sums.
             int rows = estimator.online() ? steps : 1;
-            List<double[]> kept = new java.util.ArrayList<>(estimator.online() ? traj : List.of());
-            while (kept.size() < rows) {
-                kept.add(new double[payload.lambda.length]);
+            if (!estimator.online()) {
+                traj = new Trajectory(keep);
             }
-            traj = kept;
+            while (traj.count() < rows) {
+                traj.add(new double[h]);
+            }
             r.fault = fault;
             r.excluded = !config.get(RunConfig.NON_FINITE).equals("clip");
         }
         r.trainLoss = ws.train().value(window.state().w, InnerOptimizer.modelLambda(payload.lambda, ws.train()),
                 t.trainBatch(Math.max(1, window.state().step)));
-        shapeTrajectory(r, traj, config.get(RunConfig.AGGREGATOR), payload.lambda.length);
+        shapeTrajectory(r, traj, h);
         r.pooled = config.get(RunConfig.AGGREGATOR).equals("koopman") && config.get(RunConfig.KOOPMAN_POOL);
         double[] wT = window.state().w;
         r.reptile = new double[wT.length];
@@ -216,31 +220,11 @@ public final class EpisodeRunner {
     }
 
 
-    /** Keeps what the aggregator needs: every row (replay, koopman), their sum, or the last. */
-    static void shapeTrajectory(EpisodeResult r, List<double[]> traj, String aggregator, int h) {
-        switch (aggregator) {
-            case "sum" -> {
-                double[] s = new double[h];
-                for (double[] row : traj) {
-                    for (int i = 0; i < h; i++) {
-                        s[i] += row[i];
-                    }
-                }
-                r.rows = 1;
-                r.trajectory = s;
-            }
-            case "last" -> {
-                r.rows = 1;
-                r.trajectory = traj.get(traj.size() - 1).clone();
-            }
-            default -> {
-                r.rows = traj.size();
-                r.trajectory = new double[traj.size() * h];
-                for (int k = 0; k < traj.size(); k++) {
-                    System.arraycopy(traj.get(k), 0, r.trajectory, k * h, h);
-                }
-            }
-        }
+    /** Puts what the aggregator needs into the result: every row, their sum or the last (as the trajectory kept them). */
+    static void shapeTrajectory(EpisodeResult r, Trajectory traj, int h) {
+        r.rows = traj.keptRows();
+        double[] kept = traj.kept(h);
+        r.trajectory = kept != null ? kept : new double[h];
         for (double v : r.trajectory) {
             if (!Double.isFinite(v)) {
                 r.nonFinite++;
