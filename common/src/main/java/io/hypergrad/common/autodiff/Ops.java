@@ -22,7 +22,8 @@ public final class Ops {
         void apply(double[] x, double[] y, double[] d1, double[] d2, int n);
     }
 
-    static Var unary(Var x, UnaryKernel k) {
+    static Var unary(Var input, UnaryKernel k) {
+        Var x = contiguous(input);
         Tape tape = x.tape;
         Var out = tape.result(x.shape, x);
         int n = x.size;
@@ -279,7 +280,8 @@ public final class Ops {
     // ---------------------------------------------------------------- affine maps (linear, no curvature)
 
     /** a·x + b for scalars a, b. */
-    public static Var affine(Var x, double a, double b) {
+    public static Var affine(Var input, double a, double b) {
+        Var x = contiguous(input);
         Tape tape = x.tape;
         Var out = tape.result(x.shape, x);
         int n = x.size;
@@ -323,8 +325,10 @@ public final class Ops {
     }
 
     /** a·x + b·y (same shape). */
-    public static Var linearCombination(Var x, double a, Var y, double b) {
-        requireSameShape(x, y);
+    public static Var linearCombination(Var left, double a, Var right, double b) {
+        requireSameShape(left, right);
+        Var x = contiguous(left);
+        Var y = contiguous(right);
         Tape tape = x.tape;
         Var out = tape.result(x.shape, x, y);
         int n = x.size;
@@ -354,8 +358,10 @@ public final class Ops {
     }
 
     /** x ⊙ y (same shape). */
-    public static Var mul(Var x, Var y) {
-        requireSameShape(x, y);
+    public static Var mul(Var left, Var right) {
+        requireSameShape(left, right);
+        Var x = contiguous(left);
+        Var y = contiguous(right);
         Tape tape = x.tape;
         Var out = tape.result(x.shape, x, y);
         int n = x.size;
@@ -406,9 +412,10 @@ public final class Ops {
         return sumScaled(x, 1.0 / x.size);
     }
 
-    private static Var sumScaled(Var x, double c) {
+    private static Var sumScaled(Var input, double c) {
+        Var x = contiguous(input);
         Tape tape = x.tape;
-        Var out = tape.result(new int[] {1}, x);
+        Var out = tape.result(tape.shape(1), x);
         int n = x.size;
         double s = 0.0;
         for (int i = 0; i < n; i++) {
@@ -462,34 +469,35 @@ public final class Ops {
                     + (transA ? "ᵀ" : "") + " · " + Arrays.toString(b.shape) + (transB ? "ᵀ" : ""));
         }
         Tape tape = a.tape;
-        Var out = tape.result(new int[] {m, n}, a, b);
-        Blas.gemm(transA, transB, m, n, k, 1.0, a.v, 0, b.v, 0, 0.0, out.v, 0);
+        Var out = tape.resultOfViews(tape.shape(m, n), a, b);
+        int ao = a.off, bo = b.off;
+        Blas.gemm(transA, transB, m, n, k, 1.0, a.v, ao, b.v, bo, 0.0, out.v, 0);
         if (out.t != null) {
             double beta = 0.0;
             if (a.t != null) {
-                Blas.gemm(transA, transB, m, n, k, 1.0, a.t, 0, b.v, 0, beta, out.t, 0);
+                Blas.gemm(transA, transB, m, n, k, 1.0, a.t, ao, b.v, bo, beta, out.t, 0);
                 beta = 1.0;
             }
             if (b.t != null) {
-                Blas.gemm(transA, transB, m, n, k, 1.0, a.v, 0, b.t, 0, beta, out.t, 0);
+                Blas.gemm(transA, transB, m, n, k, 1.0, a.v, ao, b.t, bo, beta, out.t, 0);
             }
         }
         tape.record(out, () -> {
             if (a.g != null) {
-                adjointA(transA, transB, m, n, k, out.g, b.v, a.g);
+                adjointA(transA, transB, m, n, k, out.g, b.v, bo, a.g, ao);
                 if (a.gt != null) {
-                    adjointA(transA, transB, m, n, k, out.gt, b.v, a.gt);
+                    adjointA(transA, transB, m, n, k, out.gt, b.v, bo, a.gt, ao);
                     if (b.t != null) {
-                        adjointA(transA, transB, m, n, k, out.g, b.t, a.gt);
+                        adjointA(transA, transB, m, n, k, out.g, b.t, bo, a.gt, ao);
                     }
                 }
             }
             if (b.g != null) {
-                adjointB(transA, transB, m, n, k, out.g, a.v, b.g);
+                adjointB(transA, transB, m, n, k, out.g, a.v, ao, b.g, bo);
                 if (b.gt != null) {
-                    adjointB(transA, transB, m, n, k, out.gt, a.v, b.gt);
+                    adjointB(transA, transB, m, n, k, out.gt, a.v, ao, b.gt, bo);
                     if (a.t != null) {
-                        adjointB(transA, transB, m, n, k, out.g, a.t, b.gt);
+                        adjointB(transA, transB, m, n, k, out.g, a.t, ao, b.gt, bo);
                     }
                 }
             }
@@ -503,20 +511,22 @@ public final class Ops {
     }
 
     /** Ā += G·op(B)ᵀ (or its transpose when A is stored transposed). */
-    private static void adjointA(boolean ta, boolean tb, int m, int n, int k, double[] g, double[] b, double[] abar) {
+    private static void adjointA(boolean ta, boolean tb, int m, int n, int k, double[] g, double[] b, int bo,
+                                 double[] abar, int ao) {
         if (!ta) {
-            Blas.gemm(false, !tb, m, k, n, 1.0, g, 0, b, 0, 1.0, abar, 0);
+            Blas.gemm(false, !tb, m, k, n, 1.0, g, 0, b, bo, 1.0, abar, ao);
         } else {
-            Blas.gemm(tb, true, k, m, n, 1.0, b, 0, g, 0, 1.0, abar, 0);
+            Blas.gemm(tb, true, k, m, n, 1.0, b, bo, g, 0, 1.0, abar, ao);
         }
     }
 
     /** B̄ += op(A)ᵀ·G (or its transpose when B is stored transposed). */
-    private static void adjointB(boolean ta, boolean tb, int m, int n, int k, double[] g, double[] a, double[] bbar) {
+    private static void adjointB(boolean ta, boolean tb, int m, int n, int k, double[] g, double[] a, int ao,
+                                 double[] bbar, int bo) {
         if (!tb) {
-            Blas.gemm(!ta, false, k, n, m, 1.0, a, 0, g, 0, 1.0, bbar, 0);
+            Blas.gemm(!ta, false, k, n, m, 1.0, a, ao, g, 0, 1.0, bbar, bo);
         } else {
-            Blas.gemm(true, ta, n, k, m, 1.0, g, 0, a, 0, 1.0, bbar, 0);
+            Blas.gemm(true, ta, n, k, m, 1.0, g, 0, a, ao, 1.0, bbar, bo);
         }
     }
 
@@ -530,29 +540,29 @@ public final class Ops {
         int[] oci = outerChannelInner(x, b, axis);
         int outer = oci[0], ch = oci[1], inner = oci[2];
         Tape tape = x.tape;
-        Var out = tape.result(x.shape, x, b);
-        channelKernel(x.v, b.v, out.v, outer, ch, inner, false, false);
+        Var out = tape.resultOfViews(x.shape, x, b);
+        channelKernel(x.v, x.off, b.v, b.off, out.v, outer, ch, inner, false, false);
         if (out.t != null) {
             if (x.t != null) {
-                System.arraycopy(x.t, 0, out.t, 0, x.size);
+                System.arraycopy(x.t, x.off, out.t, 0, x.size);
             } else {
                 Arrays.fill(out.t, 0.0);
             }
             if (b.t != null) {
-                channelKernel(out.t, b.t, out.t, outer, ch, inner, false, false);
+                channelKernel(out.t, 0, b.t, b.off, out.t, outer, ch, inner, false, false);
             }
         }
         tape.record(out, () -> {
             if (x.g != null) {
-                Blas.axpy(x.size, 1.0, out.g, 0, x.g, 0);
+                Blas.axpy(x.size, 1.0, out.g, 0, x.g, x.off);
                 if (x.gt != null) {
-                    Blas.axpy(x.size, 1.0, out.gt, 0, x.gt, 0);
+                    Blas.axpy(x.size, 1.0, out.gt, 0, x.gt, x.off);
                 }
             }
             if (b.g != null) {
-                channelSum(out.g, null, b.g, outer, ch, inner);
+                channelSum(out.g, null, 0, b.g, b.off, outer, ch, inner);
                 if (b.gt != null) {
-                    channelSum(out.gt, null, b.gt, outer, ch, inner);
+                    channelSum(out.gt, null, 0, b.gt, b.off, outer, ch, inner);
                 }
             }
         });
@@ -560,39 +570,40 @@ public final class Ops {
     }
 
     /** x ⊙ s[c] where s has one value per index of {@code axis} of x (a per-channel scale). */
-    public static Var mulChannels(Var x, Var s, int axis) {
+    public static Var mulChannels(Var input, Var s, int axis) {
+        Var x = contiguous(input);
         int[] oci = outerChannelInner(x, s, axis);
         int outer = oci[0], ch = oci[1], inner = oci[2];
         Tape tape = x.tape;
-        Var out = tape.result(x.shape, x, s);
-        channelKernel(x.v, s.v, out.v, outer, ch, inner, true, false);
+        Var out = tape.resultOfViews(x.shape, x, s);
+        channelKernel(x.v, 0, s.v, s.off, out.v, outer, ch, inner, true, false);
         if (out.t != null) {
             // (x s)˙ = ẋ s + x ṡ
             if (x.t != null) {
-                channelKernel(x.t, s.v, out.t, outer, ch, inner, true, false);
+                channelKernel(x.t, 0, s.v, s.off, out.t, outer, ch, inner, true, false);
             } else {
                 Arrays.fill(out.t, 0.0);
             }
             if (s.t != null) {
-                channelKernel(x.v, s.t, out.t, outer, ch, inner, true, true);
+                channelKernel(x.v, 0, s.t, s.off, out.t, outer, ch, inner, true, true);
             }
         }
         tape.record(out, () -> {
             if (x.g != null) {
-                channelKernel(out.g, s.v, x.g, outer, ch, inner, true, true);
+                channelKernel(out.g, 0, s.v, s.off, x.g, outer, ch, inner, true, true);
                 if (x.gt != null) {
-                    channelKernel(out.gt, s.v, x.gt, outer, ch, inner, true, true);
+                    channelKernel(out.gt, 0, s.v, s.off, x.gt, outer, ch, inner, true, true);
                     if (s.t != null) {
-                        channelKernel(out.g, s.t, x.gt, outer, ch, inner, true, true);
+                        channelKernel(out.g, 0, s.t, s.off, x.gt, outer, ch, inner, true, true);
                     }
                 }
             }
             if (s.g != null) {
-                channelSum(out.g, x.v, s.g, outer, ch, inner);
+                channelSum(out.g, x.v, 0, s.g, s.off, outer, ch, inner);
                 if (s.gt != null) {
-                    channelSum(out.gt, x.v, s.gt, outer, ch, inner);
+                    channelSum(out.gt, x.v, 0, s.gt, s.off, outer, ch, inner);
                     if (x.t != null) {
-                        channelSum(out.g, x.t, s.gt, outer, ch, inner);
+                        channelSum(out.g, x.t, 0, s.gt, s.off, outer, ch, inner);
                     }
                 }
             }
@@ -601,18 +612,19 @@ public final class Ops {
     }
 
     /** Mean over every axis but {@code axis}: one value per channel (e.g. batch-norm statistics). */
-    public static Var channelMean(Var x, int axis) {
+    public static Var channelMean(Var input, int axis) {
+        Var x = contiguous(input);
         int[] oci = outerChannelInner(x, x, axis);
         int outer = oci[0], ch = oci[1], inner = oci[2];
         double c = 1.0 / ((double) outer * inner);
         Tape tape = x.tape;
-        Var out = tape.result(new int[] {ch}, x);
+        Var out = tape.result(tape.shape(ch), x);
         Arrays.fill(out.v, 0.0);
-        channelSum(x.v, null, out.v, outer, ch, inner);
+        channelSum(x.v, null, 0, out.v, 0, outer, ch, inner);
         scaleArray(out.v, c);
         if (out.t != null) {
             Arrays.fill(out.t, 0.0);
-            channelSum(x.t, null, out.t, outer, ch, inner);
+            channelSum(x.t, null, 0, out.t, 0, outer, ch, inner);
             scaleArray(out.t, c);
         }
         double[] gs = out.g != null ? tape.scratch(ch) : null;
@@ -620,12 +632,12 @@ public final class Ops {
             for (int j = 0; j < ch; j++) {
                 gs[j] = c * out.g[j];
             }
-            channelKernel(x.g, gs, x.g, outer, ch, inner, false, false);
+            channelKernel(x.g, 0, gs, 0, x.g, outer, ch, inner, false, false);
             if (x.gt != null) {
                 for (int j = 0; j < ch; j++) {
                     gs[j] = c * out.gt[j];
                 }
-                channelKernel(x.gt, gs, x.gt, outer, ch, inner, false, false);
+                channelKernel(x.gt, 0, gs, 0, x.gt, outer, ch, inner, false, false);
             }
         });
         return out;
@@ -639,15 +651,19 @@ public final class Ops {
         return addChannels(z, b, axis);
     }
 
-    /** out = x ⊕ s[c] (⊕ is + or ·), or out += x ⊕ s[c] when {@code accumulate}. */
-    private static void channelKernel(double[] x, double[] s, double[] out, int outer, int ch, int inner,
+    /**
+     * out = x ⊕ s[c] (⊕ is + or ·), or out += x ⊕ s[c] when {@code accumulate}; x starts at {@code xo},
+     * s at {@code so}, out at 0.
+     */
+    private static void channelKernel(double[] x, int xo, double[] s, int so, double[] out, int outer, int ch, int inner,
                                       boolean multiply, boolean accumulate) {
         if (inner == 1) {
             // Dense layers' [N, C] case: run along the channel axis so the loop is long and vectorises.
             for (int o = 0; o < outer; o++) {
                 int base = o * ch;
                 for (int c = 0; c < ch; c++) {
-                    double v = multiply ? x[base + c] * s[c] : x[base + c] + s[c];
+                    double xv = x[xo + base + c];
+                    double v = multiply ? xv * s[so + c] : xv + s[so + c];
                     out[base + c] = accumulate ? out[base + c] + v : v;
                 }
             }
@@ -656,26 +672,27 @@ public final class Ops {
         int idx = 0;
         for (int o = 0; o < outer; o++) {
             for (int c = 0; c < ch; c++) {
-                double sc = s[c];
+                double sc = s[so + c];
                 int end = idx + inner;
+                int d = xo;
                 if (multiply) {
                     if (accumulate) {
                         for (int i = idx; i < end; i++) {
-                            out[i] += x[i] * sc;
+                            out[i] += x[d + i] * sc;
                         }
                     } else {
                         for (int i = idx; i < end; i++) {
-                            out[i] = x[i] * sc;
+                            out[i] = x[d + i] * sc;
                         }
                     }
                 } else {
                     if (accumulate) {
                         for (int i = idx; i < end; i++) {
-                            out[i] += x[i] + sc;
+                            out[i] += x[d + i] + sc;
                         }
                     } else {
                         for (int i = idx; i < end; i++) {
-                            out[i] = x[i] + sc;
+                            out[i] = x[d + i] + sc;
                         }
                     }
                 }
@@ -684,18 +701,18 @@ public final class Ops {
         }
     }
 
-    /** acc[c] += Σ g (⊙ w when non-null) over every position of channel c. */
-    private static void channelSum(double[] g, double[] w, double[] acc, int outer, int ch, int inner) {
+    /** acc[ao + c] += Σ g (⊙ w when non-null, from {@code wo}) over every position of channel c. */
+    private static void channelSum(double[] g, double[] w, int wo, double[] acc, int ao, int outer, int ch, int inner) {
         if (inner == 1) {
             for (int o = 0; o < outer; o++) {
                 int base = o * ch;
                 if (w == null) {
                     for (int c = 0; c < ch; c++) {
-                        acc[c] += g[base + c];
+                        acc[ao + c] += g[base + c];
                     }
                 } else {
                     for (int c = 0; c < ch; c++) {
-                        acc[c] += g[base + c] * w[base + c];
+                        acc[ao + c] += g[base + c] * w[wo + base + c];
                     }
                 }
             }
@@ -712,10 +729,10 @@ public final class Ops {
                     }
                 } else {
                     for (int i = idx; i < end; i++) {
-                        s += g[i] * w[i];
+                        s += g[i] * w[wo + i];
                     }
                 }
-                acc[c] += s;
+                acc[ao + c] += s;
                 idx = end;
             }
         }
@@ -745,17 +762,24 @@ public final class Ops {
 
     // ---------------------------------------------------------------- shapes
 
-    /** The same values under another shape with the same number of elements (row-major order kept). */
+    /**
+     * The same values under another shape with the same number of elements (row-major order kept): a
+     * view of x's buffers, so nothing is copied and adjoints flow straight into x's.
+     */
     public static Var reshape(Var x, int... shape) {
-        if (Tape.sizeOf(shape) != x.size) {
-            throw new IllegalArgumentException("cannot reshape " + Arrays.toString(x.shape) + " to " + Arrays.toString(shape));
-        }
-        return copyRange(x, 0, x.size, shape.clone());
+        return reshapeTo(x, shape.clone());
     }
 
     /** Flattens every axis after the first: [N, …] → [N, rest]. */
     public static Var flatten(Var x) {
-        return reshape(x, x.shape[0], x.size / Math.max(1, x.shape[0]));
+        return reshapeTo(x, x.tape.shape(x.shape[0], x.size / Math.max(1, x.shape[0])));
+    }
+
+    private static Var reshapeTo(Var x, int[] shape) {
+        if (Tape.sizeOf(shape) != x.size) {
+            throw new IllegalArgumentException("cannot reshape " + Arrays.toString(x.shape) + " to " + Arrays.toString(shape));
+        }
+        return new Var(x.tape, shape, x.v, x.t, x.g, x.gt, x.off);
     }
 
     /** Rows {@code [from, to)} along the first axis. */
@@ -769,17 +793,27 @@ public final class Ops {
         return copyRange(x, from * row, (to - from) * row, shape);
     }
 
+    /**
+     * x itself when it is contiguous ({@link Var#contiguous}), else a copy whose adjoint flows back into
+     * the view: how an op that reads from index 0 takes a leaf that views a flat vector.
+     */
+    static Var contiguous(Var x) {
+        return x.contiguous() ? x : copyRange(x, 0, x.size, x.shape);
+    }
+
+    /** Elements [off, off + len) of x (from its own offset) as a new tensor of the given shape. */
     private static Var copyRange(Var x, int off, int len, int[] shape) {
         Tape tape = x.tape;
-        Var out = tape.result(shape, x);
-        System.arraycopy(x.v, off, out.v, 0, len);
+        Var out = tape.resultOfViews(shape, x);
+        int from = x.off + off;
+        System.arraycopy(x.v, from, out.v, 0, len);
         if (out.t != null) {
-            System.arraycopy(x.t, off, out.t, 0, len);
+            System.arraycopy(x.t, from, out.t, 0, len);
         }
         tape.record(out, () -> {
-            Blas.axpy(len, 1.0, out.g, 0, x.g, off);
+            Blas.axpy(len, 1.0, out.g, 0, x.g, from);
             if (x.gt != null) {
-                Blas.axpy(len, 1.0, out.gt, 0, x.gt, off);
+                Blas.axpy(len, 1.0, out.gt, 0, x.gt, from);
             }
         });
         return out;
@@ -804,13 +838,13 @@ public final class Ops {
         shape[0] = rows;
         Tape tape = first.tape;
         Var[] inputs = parts.clone();
-        Var out = tape.result(shape, inputs);
+        Var out = tape.resultOfViews(shape, inputs);
         int off = 0;
         for (Var p : inputs) {
-            System.arraycopy(p.v, 0, out.v, off, p.size);
+            System.arraycopy(p.v, p.off, out.v, off, p.size);
             if (out.t != null) {
                 if (p.t != null) {
-                    System.arraycopy(p.t, 0, out.t, off, p.size);
+                    System.arraycopy(p.t, p.off, out.t, off, p.size);
                 } else {
                     Arrays.fill(out.t, off, off + p.size, 0.0);
                 }
@@ -821,9 +855,9 @@ public final class Ops {
             int o = 0;
             for (Var p : inputs) {
                 if (p.g != null) {
-                    Blas.axpy(p.size, 1.0, out.g, o, p.g, 0);
+                    Blas.axpy(p.size, 1.0, out.g, o, p.g, p.off);
                     if (p.gt != null) {
-                        Blas.axpy(p.size, 1.0, out.gt, o, p.gt, 0);
+                        Blas.axpy(p.size, 1.0, out.gt, o, p.gt, p.off);
                     }
                 }
                 o += p.size;

@@ -22,7 +22,8 @@ public final class PoolOps {
     }
 
     /** Max over each window; ties go to the first maximum in row-major order. */
-    public static Var maxPool2d(Var x, int k, int stride) {
+    public static Var maxPool2d(Var input, int k, int stride) {
+        Var x = Ops.contiguous(input);
         int[] os = outShape(x, k, stride, "maxPool2d");
         Tape tape = x.tape;
         Var out = tape.result(os, x);
@@ -72,7 +73,8 @@ public final class PoolOps {
     }
 
     /** Mean over each window. */
-    public static Var avgPool2d(Var x, int k, int stride) {
+    public static Var avgPool2d(Var input, int k, int stride) {
+        Var x = Ops.contiguous(input);
         int[] os = outShape(x, k, stride, "avgPool2d");
         Tape tape = x.tape;
         Var out = tape.result(os, x);

@@ -7,12 +7,16 @@ import java.util.Arrays;
  * {@link #t} (the directional derivative along the tape's tangent, {@code null} meaning zero), and,
  * after {@link Tape#backward}, its adjoint {@link #g} and the adjoint's tangent {@link #gt}.
  *
- * <p>Arrays belong to the tape and are recycled by {@link Tape#reset()}: copy out what must outlive it.
+ * <p>The tensor's elements start at {@link #offset()} in each of these arrays: 0 for op results, the
+ * tensor's place in the flat vector for a parameter leaf that views it ({@link Tape#view}). Arrays of op
+ * results belong to the tape and are recycled by {@link Tape#reset()}: copy out what must outlive it.
  */
 public final class Var {
     final Tape tape;
     final int[] shape;
     final int size;
+    /** Index of the tensor's first element in {@link #v}, {@link #t}, {@link #g} and {@link #gt}. */
+    final int off;
     /** Primal value, row-major. */
     public final double[] v;
     /** Tangent of the value, or {@code null} when it does not depend on the tangent direction. */
@@ -23,9 +27,14 @@ public final class Var {
     public final double[] gt;
 
     Var(Tape tape, int[] shape, double[] v, double[] t, double[] g, double[] gt) {
+        this(tape, shape, v, t, g, gt, 0);
+    }
+
+    Var(Tape tape, int[] shape, double[] v, double[] t, double[] g, double[] gt, int off) {
         this.tape = tape;
         this.shape = shape;
-        this.size = v.length;
+        this.size = Tape.sizeOf(shape);
+        this.off = off;
         this.v = v;
         this.t = t;
         this.g = g;
@@ -45,6 +54,20 @@ public final class Var {
     /** Extent of dimension {@code i}. */
     public int dim(int i) {
         return shape[i];
+    }
+
+    /** Index of the first element in the arrays {@link #v}, {@link #t}, {@link #g} and {@link #gt}. */
+    public int offset() {
+        return off;
+    }
+
+    /**
+     * Whether every array holds exactly this tensor from index 0, as every op result does; a view into
+     * a longer flat vector does not.
+     */
+    boolean contiguous() {
+        return off == 0 && v.length == size && (t == null || t.length == size) && (g == null || g.length == size)
+                && (gt == null || gt.length == size);
     }
 
     /** Number of dimensions. */
@@ -72,7 +95,7 @@ public final class Var {
         if (size != 1) {
             throw new IllegalStateException("item() on a tensor of shape " + Arrays.toString(shape));
         }
-        return v[0];
+        return v[off];
     }
 
     @Override

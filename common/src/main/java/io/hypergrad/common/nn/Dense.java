@@ -54,8 +54,8 @@ public final class Dense implements Layer {
         if (x2.dim(1) != in) {
             throw new IllegalArgumentException(describe() + " got inputs of width " + x2.dim(1));
         }
-        Var y = Ops.matmul(x2, p.get(prefix + "/W"), false, true);
-        return bias ? Ops.addChannels(y, p.get(prefix + "/b"), 1) : y;
+        Var y = Ops.matmul(x2, p.get(prefix, "W"), false, true);
+        return bias ? Ops.addChannels(y, p.get(prefix, "b"), 1) : y;
     }
 
     @Override

@@ -82,7 +82,8 @@ public final class Model {
         // Hashing the input costs one pass over it; only a network with an active dropout needs it.
         long key = keyedByInput ? Dropout.inputKey(x) : 0L;
         Var h = x;
-        for (Slot s : slots) {
+        for (int i = 0; i < slots.size(); i++) {
+            Slot s = slots.get(i);
             h = s.layer().forward(h, p, s.name(), key);
         }
         return h;
@@ -105,7 +106,7 @@ public final class Model {
 
     /** Binds w (with optional tangent) and λ on the tape and runs the network on the batch's inputs. */
     public Var forward(Tape tape, Bound p, Batch batch) {
-        return forward(tape.constant(batch.x(), batch.inputShape()), p);
+        return forward(tape.constant(batch.x(), batch.size(), batch.featureShape()), p);
     }
 
     /** One line per layer: name, description, role and size. */
