@@ -29,7 +29,18 @@ final class ArrayPool {
             a = q.pop();
         }
         lent.add(a);
+        assert poison(a);
         return a;
+    }
+
+    /**
+     * Fills a lent array with NaN when assertions are on (as in tests), so that an op reading a buffer
+     * before writing it, or adding into an adjoint it did not claim, shows up as NaN instead of passing
+     * on zeros from a fresh array.
+     */
+    private static boolean poison(double[] a) {
+        Arrays.fill(a, Double.NaN);
+        return true;
     }
 
     /** An array of the given length filled with zeros. */

@@ -95,6 +95,11 @@ public final class ConvOps {
         int inSize = g.c() * g.h() * g.w();
         int outSize = o * hw;
         int xo = x.off, wOff = w.off;
+        tape.addingTo(x);
+        tape.addingTo(w);
+        if (b != null) {
+            tape.addingTo(b);
+        }
         double[] dcols = (x.g != null) ? tape.scratch(ck * hw) : null;
         for (int e = 0; e < n; e++) {
             int yo = e * outSize;

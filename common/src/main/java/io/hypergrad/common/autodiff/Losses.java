@@ -63,6 +63,7 @@ public final class Losses {
         }
         double[] pd = pDot;
         tape.record(out, () -> {
+            tape.addingTo(logits);
             double[] zg = logits.g;
             for (int i = 0; i < n; i++) {
                 int row = i * c;

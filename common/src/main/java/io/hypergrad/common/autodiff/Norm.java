@@ -111,6 +111,10 @@ public final class Norm {
     private static void backward(Var x, Var gamma, Var beta, Var out, double[] xhat, double[] xhatT, double[] r, double[] s,
                                  int n, int c, int hw) {
         int m = n * hw;
+        Tape tape = x.tape;
+        tape.addingTo(x);
+        tape.addingTo(gamma);
+        tape.addingTo(beta);
         double[] yg = out.g;
         double[] ygt = out.gt;
         for (int ch = 0; ch < c; ch++) {

@@ -60,6 +60,7 @@ public final class PoolOps {
             }
         }
         tape.record(out, () -> {
+            tape.addingTo(x);
             for (int i = 0; i < out.size; i++) {
                 x.g[(int) arg[i]] += out.g[i];
             }
@@ -85,6 +86,7 @@ public final class PoolOps {
             average(x.t, out.t, planes, h, w, ho, wo, k, stride, inv);
         }
         tape.record(out, () -> {
+            tape.addingTo(x);
             spread(out.g, x.g, planes, h, w, ho, wo, k, stride, inv);
             if (x.gt != null) {
                 spread(out.gt, x.gt, planes, h, w, ho, wo, k, stride, inv);

@@ -24,6 +24,10 @@ public final class Tape {
 
     private final ArrayPool pool = new ArrayPool();
     private final List<Backward> steps = new ArrayList<>();
+    /** The result of each recorded step, in recording order. */
+    private final List<Var> stepOutputs = new ArrayList<>();
+    /** Every leaf with an adjoint: backward zeroes the adjoints no op wrote to. */
+    private final List<Var> leaves = new ArrayList<>();
     private final List<int[]> shapes = new ArrayList<>();
     private int shapeCursor;
     private boolean tangentMode;
@@ -33,6 +37,8 @@ public final class Tape {
     /** Forgets every recorded op and recycles every buffer; values from before must not be used. */
     public void reset() {
         steps.clear();
+        stepOutputs.clear();
+        leaves.clear();
         pool.releaseAll();
         shapeCursor = 0;
         tangentMode = false;
@@ -73,7 +79,7 @@ public final class Tape {
             System.arraycopy(tangent, tOff, t, 0, n);
         }
         recorded++;
-        return new Var(this, shape.clone(), v, t, pool.takeZeroed(n), tangentMode ? pool.takeZeroed(n) : null);
+        return leaf(new Var(this, shape.clone(), v, t, pool.take(n), tangentMode ? pool.take(n) : null));
     }
 
     /** A parameter leaf over a whole array, without tangent. */
@@ -83,9 +89,10 @@ public final class Tape {
 
     /**
      * A leaf that views {@code values[off, off+size)} in place, with its tangent at the same offset of
-     * {@code tangent} when that is non-null. Backward <em>adds</em> its adjoint into {@code grad[off, …)}
-     * and, in tangent mode, the adjoint's tangent into {@code gradTangent[off, …)}: nothing is copied in
-     * or gathered out, so one flat vector serves every tensor laid out in it. With {@code grad} null the
+     * {@code tangent} when that is non-null. Backward writes its adjoint into {@code grad[off, …)} and,
+     * in tangent mode, the adjoint's tangent into {@code gradTangent[off, …)}, overwriting what was there
+     * (zeros where the loss does not depend on it): nothing is copied in, zero-filled or gathered out, so
+     * one flat vector serves every tensor laid out in it. With {@code grad} null the
      * leaf is a constant (no adjoint). The arrays must not change until {@link #reset()}, and the shape
      * array is kept as given: pass one that nobody modifies.
      */
@@ -108,7 +115,13 @@ public final class Tape {
             }
         }
         recorded++;
-        return new Var(this, shape, values, tangent, grad, grad != null ? gradTangent : null, off);
+        Var leaf = new Var(this, shape, values, tangent, grad, grad != null ? gradTangent : null, off);
+        return grad != null ? leaf(leaf) : leaf;
+    }
+
+    private Var leaf(Var x) {
+        leaves.add(x);
+        return x;
     }
 
     /** A constant (data): no adjoint, no tangent. It views {@code values} from {@code off}, not a copy. */
@@ -151,14 +164,14 @@ public final class Tape {
 
     /**
      * A new op result of the given shape. It has an adjoint when any input has one, and a tangent when
-     * any input has one. Primal and tangent buffers are uninitialised; adjoints start at zero.
+     * any input has one. Every buffer is uninitialised; the adjoints are pending ({@link Var#gPending}).
      */
     Var result(int[] shape, boolean requiresGrad, boolean hasTangent) {
         int n = sizeOf(shape);
         double[] v = pool.take(n);
         double[] t = hasTangent ? pool.take(n) : null;
-        double[] g = requiresGrad ? pool.takeZeroed(n) : null;
-        double[] gt = requiresGrad && tangentMode ? pool.takeZeroed(n) : null;
+        double[] g = requiresGrad ? pool.take(n) : null;
+        double[] gt = requiresGrad && tangentMode ? pool.take(n) : null;
         recorded++;
         return new Var(this, shape, v, t, g, gt);
     }
@@ -282,11 +295,50 @@ public final class Tape {
         return pool.takeZeroed(length);
     }
 
-    /** Records the adjoint rule of an op whose result needs an adjoint. */
+    /**
+     * Records the adjoint rule of an op whose result needs an adjoint. The rule adds into each input's
+     * adjoint after {@link #addingTo} (or overwrites it all after a successful {@link #claimAdjoint}).
+     */
     void record(Var out, Backward b) {
         if (out.g != null) {
             steps.add(b);
+            stepOutputs.add(out);
         }
+    }
+
+    /**
+     * Before adding into x's adjoint and its tangent: zeroes whichever of them nothing has been written
+     * to yet in this backward pass. Nothing to do for a value without an adjoint.
+     */
+    void addingTo(Var x) {
+        Var r = x.root;
+        if (r.gPending) {
+            Arrays.fill(r.g, r.off, r.off + r.size, 0.0);
+            r.gPending = false;
+        }
+        if (r.gtPending) {
+            Arrays.fill(r.gt, r.off, r.off + r.size, 0.0);
+            r.gtPending = false;
+        }
+    }
+
+    /**
+     * True when nothing has been written to x's adjoint yet: the caller then writes every element of it
+     * (a product with β = 0, say) instead of adding. Either way the adjoint counts as written afterwards.
+     */
+    boolean claimAdjoint(Var x) {
+        Var r = x.root;
+        boolean pending = r.gPending;
+        r.gPending = false;
+        return pending;
+    }
+
+    /** As {@link #claimAdjoint} for the adjoint's tangent. */
+    boolean claimAdjointTangent(Var x) {
+        Var r = x.root;
+        boolean pending = r.gtPending;
+        r.gtPending = false;
+        return pending;
     }
 
     /**
@@ -305,9 +357,15 @@ public final class Tape {
             throw new IllegalStateException("backward already ran on this recording; reset() the tape first");
         }
         backwardDone = true;
+        addingTo(loss);
         loss.g[loss.off] = 1.0;
         for (int i = steps.size() - 1; i >= 0; i--) {
+            // A result no op wrote an adjoint to does not lead to the loss: its adjoint is zero.
+            addingTo(stepOutputs.get(i));
             steps.get(i).run();
+        }
+        for (int i = 0; i < leaves.size(); i++) {
+            addingTo(leaves.get(i));
         }
     }
 

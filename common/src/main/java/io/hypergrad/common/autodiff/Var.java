@@ -25,12 +25,30 @@ public final class Var {
     public final double[] g;
     /** Tangent of the adjoint, present in tangent mode for every value that has an adjoint. */
     public final double[] gt;
+    /** The value whose adjoint buffers this one shares: itself, or the value a reshape views. */
+    final Var root;
+    /**
+     * Set on a root while nothing has been written to its adjoint (or its tangent) in the backward pass:
+     * the buffer then holds stale data, and the first op to write there overwrites it instead of adding
+     * ({@link Tape#claimAdjoint}) or zeroes it first ({@link Tape#addingTo}). No buffer is zero-filled
+     * in advance.
+     */
+    boolean gPending;
+    boolean gtPending;
 
     Var(Tape tape, int[] shape, double[] v, double[] t, double[] g, double[] gt) {
         this(tape, shape, v, t, g, gt, 0);
     }
 
     Var(Tape tape, int[] shape, double[] v, double[] t, double[] g, double[] gt, int off) {
+        this(tape, shape, v, t, g, gt, off, null);
+    }
+
+    /** A value sharing the buffers of {@code root} (a reshape), or a root of its own when that is null. */
+    Var(Tape tape, int[] shape, double[] v, double[] t, double[] g, double[] gt, int off, Var root) {
+        this.root = root == null ? this : root.root;
+        this.gPending = root == null && g != null;
+        this.gtPending = root == null && gt != null;
         this.tape = tape;
         this.shape = shape;
         this.size = Tape.sizeOf(shape);

@@ -6,7 +6,6 @@ import io.hypergrad.common.nn.Batch;
 import io.hypergrad.common.nn.Bound;
 import io.hypergrad.common.nn.ParamLayout;
 import io.hypergrad.common.nn.Role;
-import java.util.Arrays;
 
 /**
  * An objective over a parameter layout, evaluated by sweeps: the one primitive every hypergradient
@@ -53,13 +52,7 @@ public final class Loss {
     public SweepResult sweep(double[] w, double[] u, double[] lambdaModel, double[] uLambda, Batch batch) {
         boolean tangent = u != null || uLambda != null;
         tape.reset();
-        // The leaves view w and λ and the backward pass adds their adjoints straight into the result.
-        Arrays.fill(result.gradW, 0.0);
-        Arrays.fill(result.gradLambda, 0.0);
-        if (tangent) {
-            Arrays.fill(result.hvpW, 0.0);
-            Arrays.fill(result.hvpLambda, 0.0);
-        }
+        // The leaves view w and λ, and the backward pass writes their adjoints straight into the result.
         bound.bind(tape, w, u, lambdaModel, uLambda, result.gradW, result.gradLambda, result.hvpW, result.hvpLambda);
         Var loss = objective.loss(tape, bound, batch);
         tape.backward(loss);

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * The parameter leaves of one recording, by name. Each leaf views its tensor's slice of the flat w or λ
- * in place ({@link Tape#view}), and the tape's backward pass adds its adjoint straight into the flat
- * gradient given to {@link #bind}: nothing is copied in or gathered out. A binding is reused: rebinding
+ * in place ({@link Tape#view}), and the tape's backward pass writes its adjoint straight into the flat
+ * gradient given to {@link #bind}: nothing is copied in, zero-filled or gathered out. A binding is reused: rebinding
  * it for the next recording of the same tape allocates nothing but the leaves themselves.
  */
 public final class Bound {
@@ -25,9 +25,9 @@ public final class Bound {
      * INNER tensors view {@code w} (and {@code wTangent} when non-null), HYPER tensors view {@code lambda}
      * (and {@code lambdaTangent}). With a tangent on either block the tape is in tangent mode.
      *
-     * <p>Backward adds ∇_w L into {@code gradW} and ∇_λ L into {@code gradLambda} (zero them first) and, in
-     * tangent mode, the gradient's tangent (the Hessian-vector product) into {@code hvpW} and
-     * {@code hvpLambda}, which must then be given. With {@code gradW} and {@code gradLambda} null the
+     * <p>Backward writes ∇_w L into {@code gradW} and ∇_λ L into {@code gradLambda} and, in tangent mode,
+     * the gradient's tangent (the Hessian-vector product) into {@code hvpW} and {@code hvpLambda}, which
+     * must then be given; whatever they held before is overwritten. With {@code gradW} and {@code gradLambda} null the
      * leaves have no adjoint: a forward pass.
      *
      * @return this binding

@@ -82,9 +82,16 @@ public final class Model {
         // Hashing the input costs one pass over it; only a network with an active dropout needs it.
         long key = keyedByInput ? Dropout.inputKey(x) : 0L;
         Var h = x;
-        for (int i = 0; i < slots.size(); i++) {
+        int n = slots.size();
+        for (int i = 0; i < n; i++) {
             Slot s = slots.get(i);
-            h = s.layer().forward(h, p, s.name(), key);
+            if (s.layer() instanceof Dense d && i + 1 < n && slots.get(i + 1).layer() instanceof Activation a) {
+                // A dense layer and the activation after it run as one op (bias and activation fused).
+                h = d.forward(h, p, s.name(), a);
+                i++;
+            } else {
+                h = s.layer().forward(h, p, s.name(), key);
+            }
         }
         return h;
     }
