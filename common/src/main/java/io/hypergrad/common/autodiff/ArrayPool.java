@@ -16,7 +16,6 @@ final class ArrayPool {
     private int[] lengths = new int[16];
     private final List<ArrayDeque<double[]>> free = new ArrayList<>();
     private final List<double[]> lent = new ArrayList<>();
-    private long created;
 
     /** An array of the given length with unspecified contents. */
     double[] take(int length) {
@@ -24,7 +23,6 @@ final class ArrayPool {
         double[] a;
         if (q.isEmpty()) {
             a = new double[length];
-            created++;
         } else {
             a = q.pop();
         }
@@ -57,11 +55,6 @@ final class ArrayPool {
             queue(a.length).push(a);
         }
         lent.clear();
-    }
-
-    /** How many arrays this pool has allocated since it was made (a steady-state loop adds none). */
-    long created() {
-        return created;
     }
 
     private ArrayDeque<double[]> queue(int length) {
