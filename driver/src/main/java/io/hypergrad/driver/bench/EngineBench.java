@@ -24,7 +24,9 @@ import java.util.function.Supplier;
  * {@code bench engine}: median milliseconds per call of one gradient sweep and of one
  * gradient + Hessian-vector-product sweep (forward-over-reverse), single-threaded, float64, on
  * (a) the MLP 784–256–256–10 (tanh, softmax cross-entropy) at batch 100 and (b) Conv-4 on 1×28×28 at
- * batch 100. With {@code --vs-pytorch} it also runs the PyTorch 1.13 peer script and prints ratios.
+ * batch 100, each with the GFLOP/s its matrix products achieve (our sweep's GEMM operations over the
+ * median time). With {@code --vs-pytorch} it also runs the PyTorch 1.13 peer script and prints ratios
+ * and the peer's GFLOP/s for the same operation count.
  */
 public final class EngineBench {
     /** The cases, in print order. */
@@ -63,8 +65,16 @@ public final class EngineBench {
         return new Batch(x, featureShape, y, null);
     }
 
-    /** Median ms of the gradient and of gradient + HVP for one setup. */
-    static double[] measure(Setup s, int warmup, int reps) {
+    /** One case's figures: median milliseconds and the GEMM operations of one call. */
+    public record Figure(double millis, long flops) {
+        /** Achieved GFLOP/s of the matrix products at the given time. */
+        public double gflops(double ms) {
+            return flops / (ms * 1e6);
+        }
+    }
+
+    /** Median ms and GEMM operations of the gradient and of gradient + HVP for one setup. */
+    static Figure[] measure(Setup s, int warmup, int reps) {
         Loss loss = new Loss(s.model().layout(), Objectives.crossEntropy(s.model()));
         double[] w = s.model().layout().initialise(Role.INNER, CounterRng.of(5));
         double[] lam = new double[s.model().layout().size(Role.HYPER)];
@@ -73,9 +83,16 @@ public final class EngineBench {
         for (int i = 0; i < u.length; i++) {
             u[i] = rng.nextGaussian();
         }
-        double grad = Timing.medianMillis(() -> loss.sweep(w, null, lam, s.batch()), warmup, reps);
-        double hvp = Timing.medianMillis(() -> loss.sweep(w, u, lam, s.batch()), warmup, reps);
-        return new double[] {grad, hvp};
+        Runnable grad = () -> loss.sweep(w, null, lam, s.batch());
+        Runnable hvp = () -> loss.sweep(w, u, lam, s.batch());
+        return new Figure[] {new Figure(Timing.medianMillis(grad, warmup, reps), flopsOf(grad)),
+                new Figure(Timing.medianMillis(hvp, warmup, reps), flopsOf(hvp))};
+    }
+
+    private static long flopsOf(Runnable call) {
+        long before = Blas.gemmFlops();
+        call.run();
+        return Blas.gemmFlops() - before;
     }
 
     /**
@@ -84,29 +101,33 @@ public final class EngineBench {
      * @param conv4     supplies the Conv-4 setup, or null when this build has no convolutions yet
      * @param pytorch   the peer's figures by case name, or null
      */
-    public static Map<String, Double> run(Supplier<Setup> conv4, Map<String, Double> pytorch, int warmup, int reps, PrintStream out) {
+    public static Map<String, Figure> run(Supplier<Setup> conv4, Map<String, Double> pytorch, int warmup, int reps, PrintStream out) {
         out.println("# BLAS implementation: " + Blas.implementation() + "; threads: "
                 + System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset") + " (OPENBLAS_NUM_THREADS)");
-        Map<String, Double> ours = new LinkedHashMap<>();
-        double[] mlp = measure(mlp(), warmup, reps);
+        Map<String, Figure> ours = new LinkedHashMap<>();
+        Figure[] mlp = measure(mlp(), warmup, reps);
         ours.put("mlp-grad", mlp[0]);
         ours.put("mlp-hvp", mlp[1]);
         if (conv4 != null) {
-            double[] c = measure(conv4.get(), warmup, reps);
+            Figure[] c = measure(conv4.get(), warmup, reps);
             ours.put("conv4-grad", c[0]);
             ours.put("conv4-hvp", c[1]);
         }
-        for (Map.Entry<String, Double> e : ours.entrySet()) {
+        out.println("# gflop = the matrix products of one call; GFLOP/s = gflop over each side's median time");
+        for (Map.Entry<String, Figure> e : ours.entrySet()) {
+            Figure f = e.getValue();
             Double peer = pytorch == null ? null : pytorch.get(e.getKey());
-            if (peer == null) {
-                out.printf("case=%s ours_ms=%.3f%n", e.getKey(), e.getValue());
-            } else {
-                out.printf("case=%s ours_ms=%.3f pytorch_ms=%.3f ratio=%.2f%n", e.getKey(), e.getValue(), peer, e.getValue() / peer);
+            String line = String.format("case=%s gflop=%.4f ours_ms=%.3f ours_gflops=%.1f", e.getKey(), f.flops() / 1e9,
+                    f.millis(), f.gflops(f.millis()));
+            if (peer != null) {
+                line += String.format(" pytorch_ms=%.3f pytorch_gflops=%.1f ratio=%.2f", peer, f.gflops(peer), f.millis() / peer);
             }
+            out.println(line);
         }
         if (ours.containsKey("mlp-grad")) {
-            out.printf("# gradient+HVP / gradient: mlp %.2f%s%n", ours.get("mlp-hvp") / ours.get("mlp-grad"),
-                    ours.containsKey("conv4-grad") ? String.format(", conv4 %.2f", ours.get("conv4-hvp") / ours.get("conv4-grad")) : "");
+            out.printf("# gradient+HVP / gradient: mlp %.2f%s%n", ours.get("mlp-hvp").millis() / ours.get("mlp-grad").millis(),
+                    ours.containsKey("conv4-grad")
+                            ? String.format(", conv4 %.2f", ours.get("conv4-hvp").millis() / ours.get("conv4-grad").millis()) : "");
         }
         return ours;
     }
