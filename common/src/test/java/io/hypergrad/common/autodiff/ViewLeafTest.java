@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class ViewLeafTest {
     /** Elements before the first tensor in the flat vectors, so that no view starts at 0. */
     private static final int LEAD = 3;
-    private static final double STALE = 7.0;
+    /** What the flat gradient holds before the sweep: NaN, so that adding to it or scaling it by β = 0 shows. */
+    private static final double STALE = Double.NaN;
     private static final double SENTINEL = -123.0;
 
     private static void assertViewsMatchCopies(GradCheck.Fn fn, double[][] params, int[][] shapes) {
