@@ -320,10 +320,11 @@ def main(argv=None):
 
     selected = [c for c in CASES if args.case is None or c in args.case]
     print("engine_bench: torch %s, python %s, intra-op threads %d, inter-op threads %d, "
-          "dtype %s, reps %d, warmup %d, seed %d"
+          "dtype %s, %s, seed %d"
           % (torch.__version__, sys.version.split()[0], torch.get_num_threads(),
              torch.get_num_interop_threads(), torch.get_default_dtype(),
-             args.reps, args.warmup, args.seed), file=sys.stderr)
+             "blocks on request" if args.serve else "reps %d, warmup %d" % (args.reps, args.warmup),
+             args.seed), file=sys.stderr)
 
     models = {}
     for name in ("mlp", "conv4"):
