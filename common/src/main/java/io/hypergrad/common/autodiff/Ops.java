@@ -291,7 +291,7 @@ public final class Ops {
 
     /**
      * tanh to within a few ulps (at most 4.1e-16 relative to {@link StrictMath#tanh} over 4 million
-     * points), about 6× faster than {@link Math#tanh}, which is not a JIT intrinsic: below |x| = 0.625
+     * points) without {@link Math#tanh}, which is not a JIT intrinsic and is slow: below |x| = 0.625
      * Cephes' rational approximation x + x³·P(x²)/Q(x²) (no exp, no cancellation), above it
      * 1 − 2/(e^{2|x|} + 1), which has no cancellation there. Measured on 25,600 inputs from N(0, 0.6²):
      * 0.14 ms against 0.41 ms for the exp/expm1 form used before.
