@@ -51,6 +51,12 @@ Output (stable; hypergrad's Java launcher parses it):
   --json    instead, a single JSON object on one line of stdout, keys in the same
             order, values the medians in ms rounded to 3 decimals:
               {"mlp-grad": 1.234, "mlp-hvp": 3.456, ...}
+  --serve   after the set-up and the HVP checks, no timing of its own: it reads requests
+            "<case> <reps>" from stdin, one a line, and answers each on one line of stdout
+            with a JSON object {"case": <name>, "ms": [<one time per repetition>]} (one
+            untimed warm-up repetition first), until "quit" or the end of input.  hypergrad's
+            `bench engine --vs-pytorch` drives it this way to interleave the two sides in
+            short blocks, so that a shared machine's load falls on both alike.
 Everything else (torch version, thread counts, HVP check, per-case min/quartiles)
 goes to stderr.
 
@@ -273,6 +279,23 @@ def time_case(step, args, reps, warmup):
 
 # ---------------------------------------------------------------- main
 
+def serve(models):
+    """Answers "<case> <reps>" requests from stdin with the times of one block (see --serve)."""
+    for line in sys.stdin:
+        words = line.split()
+        if not words:
+            continue
+        if words[0] == "quit":
+            break
+        case, reps = words[0], int(words[1])
+        name, kind = case.split("-")
+        step = grad_step if kind == "grad" else hvp_step
+        times = time_case(step, models[name], reps, 1)
+        print(json.dumps({"case": case, "ms": [round(t, 4) for t in times]}))
+        sys.stdout.flush()
+    return 0
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(
         description="PyTorch reference timings for hypergrad's engine benchmark "
@@ -284,6 +307,8 @@ def main(argv=None):
     ap.add_argument("--json", action="store_true",
                     help='print one JSON object {"case": median_ms, ...} instead of lines')
     ap.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    ap.add_argument("--serve", action="store_true",
+                    help='time blocks on request: read "<case> <reps>" lines from stdin, answer JSON lines')
     args = ap.parse_args(argv)
     if args.reps < 1 or args.warmup < 0:
         ap.error("--reps must be >= 1 and --warmup >= 0")
@@ -295,10 +320,11 @@ def main(argv=None):
 
     selected = [c for c in CASES if args.case is None or c in args.case]
     print("engine_bench: torch %s, python %s, intra-op threads %d, inter-op threads %d, "
-          "dtype %s, reps %d, warmup %d, seed %d"
+          "dtype %s, %s, seed %d"
           % (torch.__version__, sys.version.split()[0], torch.get_num_threads(),
              torch.get_num_interop_threads(), torch.get_default_dtype(),
-             args.reps, args.warmup, args.seed), file=sys.stderr)
+             "blocks on request" if args.serve else "reps %d, warmup %d" % (args.reps, args.warmup),
+             args.seed), file=sys.stderr)
 
     models = {}
     for name in ("mlp", "conv4"):
@@ -309,6 +335,9 @@ def main(argv=None):
     for name, (fn, params, x, y, u) in models.items():
         if name + "-hvp" in selected:
             check_hvp(name, fn, params, x, y, u)
+
+    if args.serve:
+        return serve(models)
 
     results = {}
     for case in selected:

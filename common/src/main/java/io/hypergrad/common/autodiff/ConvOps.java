@@ -50,17 +50,20 @@ public final class ConvOps {
         }
         Geometry g = new Geometry(n, c, h, wd, o, kh, kw, stride, pad, ho, wo);
         Tape tape = x.tape;
-        Var out = b == null ? tape.result(new int[] {n, o, ho, wo}, x, w) : tape.result(new int[] {n, o, ho, wo}, x, w, b);
+        Var out = b == null ? tape.resultOfViews(new int[] {n, o, ho, wo}, x, w)
+                : tape.resultOfViews(new int[] {n, o, ho, wo}, x, w, b);
+        // Every operand is read from its own offset: the weights and bias may view a flat vector.
+        int xo = x.off, wOff = w.off, bOff = b == null ? 0 : b.off;
         int ck = g.ck(), hw = g.hw();
         int inSize = c * h * wd;
         int outSize = o * hw;
         double[] cols = tape.scratch(n * ck * hw);
         for (int e = 0; e < n; e++) {
-            im2col(x.v, e * inSize, g, cols, e * ck * hw);
-            Blas.gemm(false, false, o, hw, ck, 1.0, w.v, 0, cols, e * ck * hw, 0.0, out.v, e * outSize);
+            im2col(x.v, xo + e * inSize, g, cols, e * ck * hw);
+            Blas.gemm(false, false, o, hw, ck, 1.0, w.v, wOff, cols, e * ck * hw, 0.0, out.v, e * outSize);
         }
         if (b != null) {
-            addBias(out.v, b.v, n, o, hw);
+            addBias(out.v, b.v, bOff, n, o, hw);
         }
         double[] colsT = null;
         if (out.t != null) {
@@ -70,15 +73,15 @@ public final class ConvOps {
             }
             for (int e = 0; e < n; e++) {
                 if (w.t != null) {
-                    Blas.gemm(false, false, o, hw, ck, 1.0, w.t, 0, cols, e * ck * hw, 1.0, out.t, e * outSize);
+                    Blas.gemm(false, false, o, hw, ck, 1.0, w.t, wOff, cols, e * ck * hw, 1.0, out.t, e * outSize);
                 }
                 if (colsT != null) {
-                    im2col(x.t, e * inSize, g, colsT, e * ck * hw);
-                    Blas.gemm(false, false, o, hw, ck, 1.0, w.v, 0, colsT, e * ck * hw, 1.0, out.t, e * outSize);
+                    im2col(x.t, xo + e * inSize, g, colsT, e * ck * hw);
+                    Blas.gemm(false, false, o, hw, ck, 1.0, w.v, wOff, colsT, e * ck * hw, 1.0, out.t, e * outSize);
                 }
             }
             if (b != null && b.t != null) {
-                addBias(out.t, b.t, n, o, hw);
+                addBias(out.t, b.t, bOff, n, o, hw);
             }
         }
         double[] ct = colsT;
@@ -91,35 +94,41 @@ public final class ConvOps {
         int n = g.n(), o = g.o(), ck = g.ck(), hw = g.hw();
         int inSize = g.c() * g.h() * g.w();
         int outSize = o * hw;
+        int xo = x.off, wOff = w.off;
+        tape.addingTo(x);
+        tape.addingTo(w);
+        if (b != null) {
+            tape.addingTo(b);
+        }
         double[] dcols = (x.g != null) ? tape.scratch(ck * hw) : null;
         for (int e = 0; e < n; e++) {
             int yo = e * outSize;
             int co = e * ck * hw;
             if (w.g != null) {
-                Blas.gemm(false, true, o, ck, hw, 1.0, out.g, yo, cols, co, 1.0, w.g, 0);
+                Blas.gemm(false, true, o, ck, hw, 1.0, out.g, yo, cols, co, 1.0, w.g, wOff);
                 if (w.gt != null) {
-                    Blas.gemm(false, true, o, ck, hw, 1.0, out.gt, yo, cols, co, 1.0, w.gt, 0);
+                    Blas.gemm(false, true, o, ck, hw, 1.0, out.gt, yo, cols, co, 1.0, w.gt, wOff);
                     if (colsT != null) {
-                        Blas.gemm(false, true, o, ck, hw, 1.0, out.g, yo, colsT, co, 1.0, w.gt, 0);
+                        Blas.gemm(false, true, o, ck, hw, 1.0, out.g, yo, colsT, co, 1.0, w.gt, wOff);
                     }
                 }
             }
             if (x.g != null) {
-                Blas.gemm(true, false, ck, hw, o, 1.0, w.v, 0, out.g, yo, 0.0, dcols, 0);
-                col2im(dcols, g, x.g, e * inSize);
+                Blas.gemm(true, false, ck, hw, o, 1.0, w.v, wOff, out.g, yo, 0.0, dcols, 0);
+                col2im(dcols, g, x.g, xo + e * inSize);
                 if (x.gt != null) {
-                    Blas.gemm(true, false, ck, hw, o, 1.0, w.v, 0, out.gt, yo, 0.0, dcols, 0);
+                    Blas.gemm(true, false, ck, hw, o, 1.0, w.v, wOff, out.gt, yo, 0.0, dcols, 0);
                     if (w.t != null) {
-                        Blas.gemm(true, false, ck, hw, o, 1.0, w.t, 0, out.g, yo, 1.0, dcols, 0);
+                        Blas.gemm(true, false, ck, hw, o, 1.0, w.t, wOff, out.g, yo, 1.0, dcols, 0);
                     }
-                    col2im(dcols, g, x.gt, e * inSize);
+                    col2im(dcols, g, x.gt, xo + e * inSize);
                 }
             }
         }
         if (b != null && b.g != null) {
-            sumBias(out.g, b.g, n, o, hw);
+            sumBias(out.g, b.g, b.off, n, o, hw);
             if (b.gt != null) {
-                sumBias(out.gt, b.gt, n, o, hw);
+                sumBias(out.gt, b.gt, b.off, n, o, hw);
             }
         }
     }
@@ -181,11 +190,11 @@ public final class ConvOps {
         }
     }
 
-    private static void addBias(double[] y, double[] b, int n, int o, int hw) {
+    private static void addBias(double[] y, double[] b, int bOff, int n, int o, int hw) {
         for (int e = 0; e < n; e++) {
             for (int k = 0; k < o; k++) {
                 int off = (e * o + k) * hw;
-                double bk = b[k];
+                double bk = b[bOff + k];
                 for (int i = 0; i < hw; i++) {
                     y[off + i] += bk;
                 }
@@ -193,7 +202,7 @@ public final class ConvOps {
         }
     }
 
-    private static void sumBias(double[] g, double[] acc, int n, int o, int hw) {
+    private static void sumBias(double[] g, double[] acc, int accOff, int n, int o, int hw) {
         for (int e = 0; e < n; e++) {
             for (int k = 0; k < o; k++) {
                 int off = (e * o + k) * hw;
@@ -201,7 +210,7 @@ public final class ConvOps {
                 for (int i = 0; i < hw; i++) {
                     s += g[off + i];
                 }
-                acc[k] += s;
+                acc[accOff + k] += s;
             }
         }
     }

@@ -10,7 +10,8 @@ public final class Losses {
      * Per-example softmax cross-entropy of logits [N, C] against integer labels in [0, C): a vector [N]
      * with l_i = logsumexp(z_i) − z_i[y_i], computed with the max subtracted so it never overflows.
      */
-    public static Var softmaxCrossEntropy(Var logits, int[] labels) {
+    public static Var softmaxCrossEntropy(Var scores, int[] labels) {
+        Var logits = Ops.contiguous(scores);
         if (logits.rank() != 2) {
             throw new IllegalArgumentException("logits must be [N, C], got " + Arrays.toString(logits.shape));
         }
@@ -20,7 +21,7 @@ public final class Losses {
             throw new IllegalArgumentException(labels.length + " labels for " + n + " rows of logits");
         }
         Tape tape = logits.tape;
-        Var out = tape.result(new int[] {n}, logits);
+        Var out = tape.result(tape.shape(n), logits);
         double[] p = tape.scratch(n * c);
         for (int i = 0; i < n; i++) {
             int y = labels[i];
@@ -62,6 +63,7 @@ public final class Losses {
         }
         double[] pd = pDot;
         tape.record(out, () -> {
+            tape.addingTo(logits);
             double[] zg = logits.g;
             for (int i = 0; i < n; i++) {
                 int row = i * c;

@@ -16,7 +16,10 @@ public final class Norm {
     private Norm() {}
 
     /** Batch norm over every axis but the channel axis 1, for [N, C] or [N, C, H, W]. */
-    public static Var batchNorm(Var x, Var gamma, Var beta, double eps) {
+    public static Var batchNorm(Var input, Var scale, Var shift, double eps) {
+        Var x = Ops.contiguous(input);
+        Var gamma = Ops.contiguous(scale);
+        Var beta = Ops.contiguous(shift);
         if (x.rank() < 2) {
             throw new IllegalArgumentException("batchNorm needs [N, C, …], got rank " + x.rank());
         }
@@ -108,6 +111,10 @@ public final class Norm {
     private static void backward(Var x, Var gamma, Var beta, Var out, double[] xhat, double[] xhatT, double[] r, double[] s,
                                  int n, int c, int hw) {
         int m = n * hw;
+        Tape tape = x.tape;
+        tape.addingTo(x);
+        tape.addingTo(gamma);
+        tape.addingTo(beta);
         double[] yg = out.g;
         double[] ygt = out.gt;
         for (int ch = 0; ch < c; ch++) {

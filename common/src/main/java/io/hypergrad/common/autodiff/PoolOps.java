@@ -22,7 +22,8 @@ public final class PoolOps {
     }
 
     /** Max over each window; ties go to the first maximum in row-major order. */
-    public static Var maxPool2d(Var x, int k, int stride) {
+    public static Var maxPool2d(Var input, int k, int stride) {
+        Var x = Ops.contiguous(input);
         int[] os = outShape(x, k, stride, "maxPool2d");
         Tape tape = x.tape;
         Var out = tape.result(os, x);
@@ -59,6 +60,7 @@ public final class PoolOps {
             }
         }
         tape.record(out, () -> {
+            tape.addingTo(x);
             for (int i = 0; i < out.size; i++) {
                 x.g[(int) arg[i]] += out.g[i];
             }
@@ -72,7 +74,8 @@ public final class PoolOps {
     }
 
     /** Mean over each window. */
-    public static Var avgPool2d(Var x, int k, int stride) {
+    public static Var avgPool2d(Var input, int k, int stride) {
+        Var x = Ops.contiguous(input);
         int[] os = outShape(x, k, stride, "avgPool2d");
         Tape tape = x.tape;
         Var out = tape.result(os, x);
@@ -83,6 +86,7 @@ public final class PoolOps {
             average(x.t, out.t, planes, h, w, ho, wo, k, stride, inv);
         }
         tape.record(out, () -> {
+            tape.addingTo(x);
             spread(out.g, x.g, planes, h, w, ho, wo, k, stride, inv);
             if (x.gt != null) {
                 spread(out.gt, x.gt, planes, h, w, ho, wo, k, stride, inv);

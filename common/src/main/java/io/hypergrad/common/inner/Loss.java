@@ -6,7 +6,6 @@ import io.hypergrad.common.nn.Batch;
 import io.hypergrad.common.nn.Bound;
 import io.hypergrad.common.nn.ParamLayout;
 import io.hypergrad.common.nn.Role;
-import java.util.Arrays;
 
 /**
  * An objective over a parameter layout, evaluated by sweeps: the one primitive every hypergradient
@@ -20,6 +19,7 @@ public final class Loss {
     private final Objective objective;
     private final Tape tape = new Tape();
     private final SweepResult result;
+    private final Bound bound;
     private long jvps;
     private long gradients;
 
@@ -27,6 +27,7 @@ public final class Loss {
         this.layout = layout;
         this.objective = objective;
         this.result = new SweepResult(layout.size(Role.INNER), layout.size(Role.HYPER));
+        this.bound = new Bound(layout);
     }
 
     /** The layout of w and the model's λ. */
@@ -49,25 +50,19 @@ public final class Loss {
      * hvpLambda = H_λw·u + H_λλ·uλ. A null tangent is zero; with both null it is plain reverse mode.
      */
     public SweepResult sweep(double[] w, double[] u, double[] lambdaModel, double[] uLambda, Batch batch) {
+        boolean tangent = u != null || uLambda != null;
         tape.reset();
-        Bound p = layout.bind(tape, w, u, lambdaModel, uLambda);
-        Var loss = objective.loss(tape, p, batch);
+        // The leaves view w and λ, and the backward pass writes their adjoints straight into the result.
+        bound.bind(tape, w, u, lambdaModel, uLambda, result.gradW, result.gradLambda, result.hvpW, result.hvpLambda);
+        Var loss = objective.loss(tape, bound, batch);
         tape.backward(loss);
         result.loss = loss.item();
-        Arrays.fill(result.gradW, 0.0);
-        Arrays.fill(result.gradLambda, 0.0);
-        p.addGradient(Role.INNER, result.gradW);
-        p.addGradient(Role.HYPER, result.gradLambda);
-        if (u != null || uLambda != null) {
-            Arrays.fill(result.hvpW, 0.0);
-            Arrays.fill(result.hvpLambda, 0.0);
-            p.addGradientTangent(Role.INNER, result.hvpW);
-            p.addGradientTangent(Role.HYPER, result.hvpLambda);
+        if (tangent) {
             jvps++;
         } else {
             gradients++;
         }
-        FaultInjection.apply(result, u != null || uLambda != null);
+        FaultInjection.apply(result, tangent);
         return result;
     }
 
@@ -79,8 +74,7 @@ public final class Loss {
     /** The loss alone (a forward pass). */
     public double value(double[] w, double[] lambdaModel, Batch batch) {
         tape.reset();
-        Bound p = layout.bind(tape, w, null, lambdaModel);
-        return objective.loss(tape, p, batch).item();
+        return objective.loss(tape, bound.bind(tape, w, null, lambdaModel, null, null, null, null, null), batch).item();
     }
 
     /** Sweeps with a tangent so far. */

@@ -2,6 +2,7 @@ package io.hypergrad.common.linalg;
 
 import dev.ludovic.netlib.blas.BLAS;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 
 /**
@@ -12,6 +13,8 @@ import java.util.logging.Logger;
 public final class Blas {
     private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
     private static final AtomicBoolean LOGGED = new AtomicBoolean();
+    /** Floating-point operations issued through {@link #gemm}, all threads together. */
+    private static final LongAdder GEMM_FLOPS = new LongAdder();
 
     private Blas() {}
 
@@ -41,11 +44,20 @@ public final class Blas {
             return;
         }
         logImplementationOnce();
+        GEMM_FLOPS.add(2L * m * n * k);
         // Row-major C = op(A)op(B) is column-major Cᵀ = op(B)ᵀ op(A)ᵀ: swap operands, keep the flags.
         int lda = transA ? m : k;
         int ldb = transB ? k : n;
         BLAS_INSTANCE.dgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
                 b, bOff, ldb, a, aOff, lda, beta, c, cOff, n);
+    }
+
+    /**
+     * The floating-point operations (2·m·n·k per product) issued through {@link #gemm} since the JVM
+     * started, by every thread: a benchmark reads it before and after a call to count that call's work.
+     */
+    public static long gemmFlops() {
+        return GEMM_FLOPS.sum();
     }
 
     private static void scaleInPlace(double[] c, int off, int len, double beta) {

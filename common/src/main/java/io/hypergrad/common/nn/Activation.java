@@ -32,14 +32,22 @@ public enum Activation implements Layer {
 
     /** The non-linearity applied to x. */
     public Var apply(Var x) {
+        return this == IDENTITY ? x : Ops.apply(pointwise(), x);
+    }
+
+    /** The leaky ReLU's slope for negative inputs. */
+    private static final Ops.Pointwise LEAKY = Ops.leakyReluMap(0.01);
+
+    /** The map an op can fuse ({@link Ops#addChannelsThen}); null for the identity. */
+    Ops.Pointwise pointwise() {
         return switch (this) {
-            case IDENTITY -> x;
-            case TANH -> Ops.tanh(x);
-            case RELU -> Ops.relu(x);
-            case SIGMOID -> Ops.sigmoid(x);
-            case SOFTPLUS -> Ops.softplus(x);
-            case LEAKY_RELU -> Ops.leakyRelu(x, 0.01);
-            case GELU -> Ops.gelu(x);
+            case IDENTITY -> null;
+            case TANH -> Ops.TANH;
+            case RELU -> Ops.RELU;
+            case SIGMOID -> Ops.SIGMOID;
+            case SOFTPLUS -> Ops.SOFTPLUS;
+            case LEAKY_RELU -> LEAKY;
+            case GELU -> Ops.GELU;
         };
     }
 

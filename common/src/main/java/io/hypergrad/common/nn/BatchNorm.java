@@ -38,7 +38,7 @@ public final class BatchNorm implements Layer {
 
     @Override
     public Var forward(Var x, Bound p, String prefix) {
-        return Norm.batchNorm(x, p.get(prefix + "/gamma"), p.get(prefix + "/beta"), eps);
+        return Norm.batchNorm(x, p.get(prefix, "gamma"), p.get(prefix, "beta"), eps);
     }
 
     @Override

@@ -1,35 +1,68 @@
 package io.hypergrad.common.nn;
 
+import io.hypergrad.common.autodiff.Tape;
 import io.hypergrad.common.autodiff.Var;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The parameter leaves of one recording, by full name; after the tape's backward pass it gathers the
- * per-tensor adjoints back into flat w- and λ-shaped vectors.
+ * The parameter leaves of one recording, by name. Each leaf views its tensor's slice of the flat w or λ
+ * in place ({@link Tape#view}), and the tape's backward pass writes its adjoint straight into the flat
+ * gradient given to {@link #bind}: nothing is copied in, zero-filled or gathered out. A binding is reused: rebinding
+ * it for the next recording of the same tape allocates nothing but the leaves themselves.
  */
 public final class Bound {
     private final ParamLayout layout;
     private final Var[] leaves;
-    private final Map<String, Var> byName = new HashMap<>();
 
-    Bound(ParamLayout layout, Var[] leaves) {
+    /** An empty binding for the layout; {@link #bind} records its leaves. */
+    public Bound(ParamLayout layout) {
         this.layout = layout;
-        this.leaves = leaves;
+        this.leaves = new Var[layout.entries().size()];
+    }
+
+    /**
+     * Records every tensor of the layout as a leaf on {@code tape} (right after {@link Tape#reset()}):
+     * INNER tensors view {@code w} (and {@code wTangent} when non-null), HYPER tensors view {@code lambda}
+     * (and {@code lambdaTangent}). With a tangent on either block the tape is in tangent mode.
+     *
+     * <p>Backward writes ∇_w L into {@code gradW} and ∇_λ L into {@code gradLambda} and, in tangent mode,
+     * the gradient's tangent (the Hessian-vector product) into {@code hvpW} and {@code hvpLambda}, which
+     * must then be given; whatever they held before is overwritten. With {@code gradW} and {@code gradLambda} null the
+     * leaves have no adjoint: a forward pass.
+     *
+     * @return this binding
+     */
+    public Bound bind(Tape tape, double[] w, double[] wTangent, double[] lambda, double[] lambdaTangent,
+                      double[] gradW, double[] gradLambda, double[] hvpW, double[] hvpLambda) {
+        int inner = layout.size(Role.INNER);
+        int hyper = layout.size(Role.HYPER);
+        checkLength("w", w, inner);
+        checkLength("λ", lambda, hyper);
+        checkOptionalLength("tangent", wTangent, inner);
+        checkOptionalLength("λ tangent", lambdaTangent, hyper);
+        checkOptionalLength("gradient", gradW, inner);
+        checkOptionalLength("λ gradient", gradLambda, hyper);
+        boolean tangent = wTangent != null || lambdaTangent != null;
+        tape.setTangentMode(tangent);
         List<ParamLayout.Entry> es = layout.entries();
-        for (int k = 0; k < es.size(); k++) {
-            byName.put(es.get(k).name(), leaves[k]);
+        for (int k = 0; k < leaves.length; k++) {
+            ParamLayout.Entry e = es.get(k);
+            int[] shape = layout.shape(k);
+            leaves[k] = e.role() == Role.INNER
+                    ? tape.view(w, wTangent, gradW, tangent ? hvpW : null, e.offset(), shape)
+                    : tape.view(lambda, lambdaTangent, gradLambda, tangent ? hvpLambda : null, e.offset(), shape);
         }
+        return this;
     }
 
     /** The leaf of a tensor by full name ({@code group/local}). */
     public Var get(String name) {
-        Var v = byName.get(name);
-        if (v == null) {
-            throw new IllegalArgumentException("no parameter named " + name + "; known: " + byName.keySet());
-        }
-        return v;
+        return leaves[layout.indexOf(name)];
+    }
+
+    /** The leaf of the tensor {@code local} of the layer {@code group}; a layer's lookup, allocation-free. */
+    public Var get(String group, String local) {
+        return leaves[layout.indexOf(group, local)];
     }
 
     /** The layout this binding follows. */
@@ -37,34 +70,15 @@ public final class Bound {
         return layout;
     }
 
-    /** Adds the gradient of the role's tensors into {@code out} (length {@code layout.size(role)}). */
-    public void addGradient(Role role, double[] out) {
-        gather(role, out, false);
+    private static void checkLength(String what, double[] a, int n) {
+        if (a == null ? n != 0 : a.length != n) {
+            throw new IllegalArgumentException(what + " has length " + (a == null ? "null" : a.length) + ", the layout needs " + n);
+        }
     }
 
-    /** Adds the tangent of the gradient (H·u) of the role's tensors into {@code out}. */
-    public void addGradientTangent(Role role, double[] out) {
-        gather(role, out, true);
-    }
-
-    private void gather(Role role, double[] out, boolean tangent) {
-        List<ParamLayout.Entry> es = layout.entries();
-        for (int k = 0; k < es.size(); k++) {
-            ParamLayout.Entry e = es.get(k);
-            if (e.role() != role) {
-                continue;
-            }
-            double[] src = tangent ? leaves[k].gt : leaves[k].g;
-            if (src == null) {
-                if (tangent) {
-                    throw new IllegalStateException("no tangent was recorded: bind with a tangent first");
-                }
-                continue;
-            }
-            int off = e.offset();
-            for (int i = 0; i < src.length; i++) {
-                out[off + i] += src[i];
-            }
+    private static void checkOptionalLength(String what, double[] a, int n) {
+        if (a != null) {
+            checkLength(what, a, n);
         }
     }
 }

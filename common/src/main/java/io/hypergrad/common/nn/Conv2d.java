@@ -57,7 +57,7 @@ public final class Conv2d implements Layer {
 
     @Override
     public Var forward(Var x, Bound p, String prefix) {
-        return ConvOps.conv2d(x, p.get(prefix + "/W"), p.get(prefix + "/b"), stride, padding);
+        return ConvOps.conv2d(x, p.get(prefix, "W"), p.get(prefix, "b"), stride, padding);
     }
 
     @Override

@@ -50,12 +50,21 @@ public final class Dense implements Layer {
 
     @Override
     public Var forward(Var x, Bound p, String prefix) {
+        return forward(x, p, prefix, Activation.IDENTITY);
+    }
+
+    /** The layer followed by an activation, with the bias and the activation fused into one op. */
+    public Var forward(Var x, Bound p, String prefix, Activation then) {
         Var x2 = x.rank() == 2 ? x : Ops.flatten(x);
         if (x2.dim(1) != in) {
             throw new IllegalArgumentException(describe() + " got inputs of width " + x2.dim(1));
         }
-        Var y = Ops.matmul(x2, p.get(prefix + "/W"), false, true);
-        return bias ? Ops.addChannels(y, p.get(prefix + "/b"), 1) : y;
+        Var y = Ops.matmul(x2, p.get(prefix, "W"), false, true);
+        if (!bias) {
+            return then.apply(y);
+        }
+        Var b = p.get(prefix, "b");
+        return then == Activation.IDENTITY ? Ops.addChannels(y, b, 1) : Ops.addChannelsThen(y, b, 1, then.pointwise());
     }
 
     @Override

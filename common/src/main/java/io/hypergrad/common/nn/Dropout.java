@@ -104,12 +104,13 @@ public final class Dropout implements Layer {
      */
     public static long inputKey(Var input) {
         double[] v = input.v;
+        int off = input.offset();
         long h = CounterRng.hash(input.shape().length);
         for (int d : input.shape()) {
             h = h * 0x9E3779B97F4A7C15L + d;
         }
         for (int i = 0; i < input.size(); i++) {
-            double x = v[i] == 0.0 ? 0.0 : v[i];
+            double x = v[off + i] == 0.0 ? 0.0 : v[off + i];
             h = (h ^ Double.doubleToLongBits(x)) * 0xBF58476D1CE4E5B9L;
             h ^= h >>> 31;
         }

@@ -12,7 +12,7 @@ public interface Layer {
     /** The parameter tensors this layer needs (empty for activations and pooling). */
     List<ParamSpec> params();
 
-    /** The layer applied to x, reading its tensors as {@code p.get(prefix + "/" + localName)}. */
+    /** The layer applied to x, reading its tensors as {@code p.get(prefix, localName)}. */
     Var forward(Var x, Bound p, String prefix);
 
     /**

@@ -82,8 +82,16 @@ public final class Model {
         // Hashing the input costs one pass over it; only a network with an active dropout needs it.
         long key = keyedByInput ? Dropout.inputKey(x) : 0L;
         Var h = x;
-        for (Slot s : slots) {
-            h = s.layer().forward(h, p, s.name(), key);
+        int n = slots.size();
+        for (int i = 0; i < n; i++) {
+            Slot s = slots.get(i);
+            if (s.layer() instanceof Dense d && i + 1 < n && slots.get(i + 1).layer() instanceof Activation a) {
+                // A dense layer and the activation after it run as one op (bias and activation fused).
+                h = d.forward(h, p, s.name(), a);
+                i++;
+            } else {
+                h = s.layer().forward(h, p, s.name(), key);
+            }
         }
         return h;
     }
@@ -105,7 +113,7 @@ public final class Model {
 
     /** Binds w (with optional tangent) and λ on the tape and runs the network on the batch's inputs. */
     public Var forward(Tape tape, Bound p, Batch batch) {
-        return forward(tape.constant(batch.x(), batch.inputShape()), p);
+        return forward(tape.constant(batch.x(), batch.size(), batch.featureShape()), p);
     }
 
     /** One line per layer: name, description, role and size. */

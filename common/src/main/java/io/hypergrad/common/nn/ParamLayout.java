@@ -5,6 +5,7 @@ import io.hypergrad.common.autodiff.Var;
 import io.hypergrad.common.random.CounterRng;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,17 +34,25 @@ public final class ParamLayout {
 
     private final List<Entry> entries;
     private final Map<String, Entry> byName;
+    private final Map<String, Integer> indexByName = new HashMap<>();
+    private final Map<String, Map<String, Integer>> indexByGroup = new HashMap<>();
+    private final int[][] shapes;
     private final int innerSize;
     private final int hyperSize;
 
     private ParamLayout(List<Entry> entries) {
         this.entries = Collections.unmodifiableList(entries);
         this.byName = new LinkedHashMap<>();
+        this.shapes = new int[entries.size()][];
         int in = 0, hy = 0;
-        for (Entry e : entries) {
+        for (int k = 0; k < entries.size(); k++) {
+            Entry e = entries.get(k);
             if (byName.put(e.name(), e) != null) {
                 throw new IllegalArgumentException("duplicate parameter name " + e.name());
             }
+            indexByName.put(e.name(), k);
+            indexByGroup.computeIfAbsent(e.group(), g -> new HashMap<>()).put(e.spec().name(), k);
+            shapes[k] = e.spec().shape();
             if (e.role() == Role.INNER) {
                 in = Math.max(in, e.offset() + e.size());
             } else {
@@ -143,45 +152,35 @@ public final class ParamLayout {
     }
 
     /**
-     * Records every tensor as a parameter leaf of the tape: INNER ones from {@code w} (with the tangent
-     * from {@code wTangent} when non-null), HYPER ones from {@code lambda}.
+     * Records every tensor as a leaf of the tape, for a forward pass: INNER ones view {@code w} (with the
+     * tangent {@code wTangent} when non-null), HYPER ones view {@code lambda}; no adjoints. A sweep that
+     * needs gradients binds with {@link Bound#bind}.
      */
     public Bound bind(Tape tape, double[] w, double[] wTangent, double[] lambda) {
-        return bind(tape, w, wTangent, lambda, null);
+        return new Bound(this).bind(tape, w, wTangent, lambda, null, null, null, null, null);
     }
 
-    /**
-     * As {@link #bind(Tape, double[], double[], double[])}, with a tangent on λ too when
-     * {@code lambdaTangent} is non-null (forward-mode hypergradients need both).
-     */
-    public Bound bind(Tape tape, double[] w, double[] wTangent, double[] lambda, double[] lambdaTangent) {
-        checkLength("w", w, innerSize);
-        checkLength("λ", lambda, hyperSize);
-        if (wTangent != null) {
-            checkLength("tangent", wTangent, innerSize);
-        }
-        if (lambdaTangent != null) {
-            checkLength("λ tangent", lambdaTangent, hyperSize);
-        }
-        tape.setTangentMode(wTangent != null || lambdaTangent != null);
-        Var[] leaves = new Var[entries.size()];
-        for (int k = 0; k < entries.size(); k++) {
-            Entry e = entries.get(k);
-            int[] shape = e.spec().shape();
-            leaves[k] = e.role() == Role.INNER
-                    ? tape.parameter(w, e.offset(), wTangent, e.offset(), shape)
-                    : tape.parameter(lambda, e.offset(), lambdaTangent, e.offset(), shape);
-        }
-        return new Bound(this, leaves);
+    /** The shape of tensor k, shared by every leaf of it (not to be modified). */
+    int[] shape(int k) {
+        return shapes[k];
     }
 
+    /** The index of the tensor with this full name in {@link #entries()}. */
     int indexOf(String name) {
-        return entries.indexOf(entry(name));
+        Integer k = indexByName.get(name);
+        if (k == null) {
+            throw new IllegalArgumentException("no parameter named " + name + "; known: " + byName.keySet());
+        }
+        return k;
     }
 
-    private static void checkLength(String what, double[] a, int n) {
-        if (a == null ? n != 0 : a.length != n) {
-            throw new IllegalArgumentException(what + " has length " + (a == null ? "null" : a.length) + ", the layout needs " + n);
+    /** The index of the tensor {@code local} of layer {@code group} in {@link #entries()}. */
+    int indexOf(String group, String local) {
+        Map<String, Integer> tensors = indexByGroup.get(group);
+        Integer k = tensors == null ? null : tensors.get(local);
+        if (k == null) {
+            throw new IllegalArgumentException("no parameter named " + group + "/" + local + "; known: " + byName.keySet());
         }
+        return k;
     }
 }

@@ -278,4 +278,37 @@ class OpsTest {
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("[2, 3]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Ops.add(a, tape.constant(new double[3], 3)));
     }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void fusedBiasAndActivation(long seed) {
+        Random rnd = new Random(seed);
+        int n = 1 + rnd.nextInt(4);
+        int c = 1 + rnd.nextInt(5);
+        double[] x = uniform(rnd, n * c, -2, 2);
+        double[] b = uniform(rnd, c, -1, 1);
+        new GradCheck((t, p) -> readout(Ops.addChannelsThen(p[0], p[1], 1, Ops.TANH), seed),
+                new double[][] {x, b}, new int[][] {{n, c}, {c}}).checkAll(seed);
+        new GradCheck((t, p) -> readout(Ops.addChannelsThen(p[0], p[1], 1, Ops.SIGMOID), seed),
+                new double[][] {x, b}, new int[][] {{n, c}, {c}}).checkAll(seed);
+    }
+
+    @Test
+    void fusedBiasAndActivationIsTheCompositionToTheBit() {
+        Random rnd = new Random(4);
+        double[] x = uniform(rnd, 12, -2, 2);
+        double[] b = uniform(rnd, 4, -1, 1);
+        GradCheck fused = new GradCheck((t, p) -> readout(Ops.addChannelsThen(p[0], p[1], 1, Ops.GELU), 4),
+                new double[][] {x, b}, new int[][] {{3, 4}, {4}});
+        GradCheck composed = new GradCheck((t, p) -> readout(Ops.gelu(Ops.addChannels(p[0], p[1], 1)), 4),
+                new double[][] {x, b}, new int[][] {{3, 4}, {4}});
+        double[][] u = {uniform(rnd, 12, -1, 1), uniform(rnd, 4, -1, 1)};
+        GradCheck.Result f = fused.sweep(new double[][] {x, b}, u, null);
+        GradCheck.Result c = composed.sweep(new double[][] {x, b}, u, null);
+        assertEquals(c.value, f.value, 0.0);
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(c.grad[i], f.grad[i], 0.0, "gradient " + i);
+            assertArrayEquals(c.hvp[i], f.hvp[i], 0.0, "HVP " + i);
+        }
+    }
 }

@@ -3,7 +3,6 @@ package io.hypergrad.driver.cli;
 import io.hypergrad.driver.bench.EngineBench;
 import io.hypergrad.driver.bench.SparkBench;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,8 +55,14 @@ class BenchCommand implements Callable<Integer> {
         Path home = Path.of(System.getProperty("hypergrad.home", "."));
         switch (name) {
             case "engine" -> {
-                Map<String, Double> peer = vsPytorch ? EngineBench.runPytorch(home, reps) : null;
-                EngineBench.run(EngineBench::conv4, peer, 5, reps, System.out);
+                EngineBench.Peer peer = vsPytorch ? EngineBench.Peer.start(home) : null;
+                try {
+                    EngineBench.run(EngineBench::conv4, peer, 5, reps, System.out);
+                } finally {
+                    if (peer != null) {
+                        peer.close();
+                    }
+                }
             }
             case "spark" -> {
                 RunCommand r = new RunCommand();
