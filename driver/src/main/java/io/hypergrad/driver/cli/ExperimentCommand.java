@@ -51,6 +51,9 @@ class ExperimentCommand implements Callable<Integer> {
         if (raw.hasPath("quality")) {
             return quality(f, raw.getConfig("quality"));
         }
+        if (raw.hasPath("glocal")) {
+            return glocal(f, raw.getConfig("glocal"));
+        }
         SweepSpec spec = SweepSpec.load(f);
         if (tableOnly) {
             String dir = out != null ? out : "experiments/" + name;
@@ -97,15 +100,40 @@ class ExperimentCommand implements Callable<Integer> {
         System.out.println("hypergrad: table " + folder.pathOf("results.md") + ", plot " + folder.pathOf("results.png"));
     }
 
-    /** A hypergradient-quality experiment: { base = "…conf", set { … }, steps = T, estimators = [ … ] }. */
-    private int quality(File f, com.typesafe.config.Config q) {
+    /**
+     * The glocal experiment: { base = "…conf", set { … }, steps = T, windows = [τ, …], validationRows, gamma,
+     * sizes = [ { name, learningRate, weightDecay, width, stride, tasks = [n, …], parallelWindows = [τ, …] }, … ] }
+     * (parallelWindows: the τ run with n &gt; 1; default all).
+     */
+    private int glocal(File f, com.typesafe.config.Config g) {
+        java.util.List<io.hypergrad.driver.experiment.GlocalExperiment.Size> sizes = new java.util.ArrayList<>();
+        for (com.typesafe.config.Config s : g.getConfigList("sizes")) {
+            sizes.add(new io.hypergrad.driver.experiment.GlocalExperiment.Size(s.getString("name"), s.getString("learningRate"),
+                    s.getString("weightDecay"), s.getInt("width"), s.getInt("stride"), s.getIntList("tasks"),
+                    s.hasPath("parallelWindows") ? s.getIntList("parallelWindows") : g.getIntList("windows")));
+        }
+        var settings = new io.hypergrad.driver.experiment.GlocalExperiment.Settings(g.getInt("steps"), g.getIntList("windows"),
+                g.getInt("validationRows"), g.getDouble("gamma"), sizes);
+        RunFolder folder = new RunFolder(out != null ? out : "experiments/" + name, new org.apache.hadoop.conf.Configuration());
+        System.out.print(io.hypergrad.driver.experiment.GlocalExperiment.run(baseConfig(f, g), settings, folder, System.out));
+        System.out.println("hypergrad: table " + folder.pathOf("glocal.md") + ", per-window records glocal-windows.jsonl, plots glocal-*.png");
+        return ExitCode.OK;
+    }
+
+    /** The run config of an experiment block: its {@code base} file with its {@code set} overrides. */
+    private static io.hypergrad.common.config.RunConfig baseConfig(File f, com.typesafe.config.Config q) {
         RunCommand base = new RunCommand();
         base.config = new File(f.getParentFile(), q.getString("base")).getPath();
         for (var e : q.hasPath("set") ? q.getConfig("set").entrySet() : java.util.Set.<java.util.Map.Entry<String, com.typesafe.config.ConfigValue>>of()) {
             base.sets.add(e.getKey().replace("\"", "") + "=" + e.getValue().render(com.typesafe.config.ConfigRenderOptions.concise()));
         }
+        return base.resolve();
+    }
+
+    /** A hypergradient-quality experiment: { base = "…conf", set { … }, steps = T, estimators = [ … ] }. */
+    private int quality(File f, com.typesafe.config.Config q) {
         RunFolder folder = new RunFolder(out != null ? out : "experiments/" + name, new org.apache.hadoop.conf.Configuration());
-        System.out.print(io.hypergrad.driver.experiment.QualityExperiment.run(base.resolve(), q.getInt("steps"),
+        System.out.print(io.hypergrad.driver.experiment.QualityExperiment.run(baseConfig(f, q), q.getInt("steps"),
                 q.getStringList("estimators"), folder, System.out));
         System.out.println("hypergrad: table " + folder.pathOf("quality.md") + ", plots quality.png and quality-so.png");
         return ExitCode.OK;
