@@ -101,7 +101,7 @@ class ExperimentCommand implements Callable<Integer> {
     }
 
     /**
-     * The glocal experiment: { base = "…conf", set { … }, steps = T, windows = [τ, …], validationRows, gamma,
+     * The glocal experiment: { base = "…conf", set { … }, steps = T, windows = [τ, …], validationRows, gamma, theta (a number or fit),
      * sizes = [ { name, learningRate, weightDecay, width, stride, tasks = [n, …], parallelWindows = [τ, …] }, … ] }
      * (parallelWindows: the τ run with n &gt; 1; default all).
      */
@@ -113,7 +113,8 @@ class ExperimentCommand implements Callable<Integer> {
                     s.hasPath("parallelWindows") ? s.getIntList("parallelWindows") : g.getIntList("windows")));
         }
         var settings = new io.hypergrad.driver.experiment.GlocalExperiment.Settings(g.getInt("steps"), g.getIntList("windows"),
-                g.getInt("validationRows"), g.getDouble("gamma"), sizes);
+                g.getInt("validationRows"), g.getDouble("gamma"),
+                g.getValue("theta").unwrapped().equals("fit") ? Double.NaN : g.getDouble("theta"), sizes);
         RunFolder folder = new RunFolder(out != null ? out : "experiments/" + name, new org.apache.hadoop.conf.Configuration());
         System.out.print(io.hypergrad.driver.experiment.GlocalExperiment.run(baseConfig(f, g), settings, folder, System.out));
         System.out.println("hypergrad: table " + folder.pathOf("glocal.md") + ", per-window records glocal-windows.jsonl, plots glocal-*.png");

@@ -51,7 +51,7 @@ import org.knowm.xchart.XYChartBuilder;
  *   <li>{@code glocal}: the Koopman estimate over the window-local trajectory {@code local:mode:S}, extrapolated to the
  *       remaining horizon R = T − t_K (h_K when it falls back);</li>
  *   <li>{@code hyperdistill}: HyperDistill's online estimate at the window's end, its distilled point carried across windows
- *       (θ fitted once by a DrMAD refit at λ_0);</li>
+ *       (θ fixed, or fitted once by a DrMAD refit at λ_0);</li>
  *   <li>{@code global}: the exact hypergradient of L_val(w_{t_K}) through every step so far — forward mode carried over the whole
  *       horizon for small λ, a reverse sweep back to step 0 for large λ.</li>
  * </ul>
@@ -93,9 +93,10 @@ public final class GlocalExperiment {
      * @param windows        the window lengths τ
      * @param validationRows the fixed validation batch: this many held-out examples
      * @param gamma          HyperDistill's γ
+     * @param theta          HyperDistill's θ, or NaN to fit it once at λ_0 by a DrMAD refit over the first task's episode
      * @param sizes          the λ sizes
      */
-    public record Settings(int steps, List<Integer> windows, int validationRows, double gamma, List<Size> sizes) {}
+    public record Settings(int steps, List<Integer> windows, int validationRows, double gamma, double theta, List<Size> sizes) {}
 
     /** What one window of the measuring run gave. */
     private record WindowRecord(int window, int stepEnd, Map<Method, Double> cosine, double glocalMatchedCosine, String reason,
@@ -195,8 +196,8 @@ public final class GlocalExperiment {
             mode = globalReverse ? WindowLocal.Mode.REVERSE : WindowLocal.Mode.FORWARD;
             stride = size.stride();
             outerLr = c.get(RunConfig.OUTER_LR);
-            // θ once, at λ_0 on the first task's whole episode, as HyperDistill's refit round would fit it.
-            theta = ThetaRefit.fit(ThetaRefit.samples(bilevel(), lambda0, starts.get(0), s.steps(), tasks.get(0)::trainBatch, s.gamma(),
+            // Fitted: once, at λ_0 on the first task's whole episode, as HyperDistill's refit round would fit it.
+            theta = !Double.isNaN(s.theta()) ? s.theta() : ThetaRefit.fit(ThetaRefit.samples(bilevel(), lambda0, starts.get(0), s.steps(), tasks.get(0)::trainBatch, s.gamma(),
                     seed, Double.POSITIVE_INFINITY).require());
         }
 
