@@ -116,6 +116,15 @@ class ExperimentCommand implements Callable<Integer> {
                 g.getInt("validationRows"), g.getDouble("gamma"),
                 g.getValue("theta").unwrapped().equals("fit") ? Double.NaN : g.getDouble("theta"), sizes);
         RunFolder folder = new RunFolder(out != null ? out : "experiments/" + name, new org.apache.hadoop.conf.Configuration());
+        if (tableOnly) {
+            // The table and the per-window records are written as each τ finishes; only the plots are redrawn.
+            if (!folder.exists("glocal-windows.jsonl")) {
+                throw new IllegalArgumentException("--table-only: experiment '" + name + "' has no glocal-windows.jsonl in " + folder.pathOf(""));
+            }
+            io.hypergrad.driver.experiment.GlocalExperiment.plots(folder);
+            System.out.println("hypergrad: plots glocal-*.png redrawn in " + folder.pathOf(""));
+            return ExitCode.OK;
+        }
         System.out.print(io.hypergrad.driver.experiment.GlocalExperiment.run(baseConfig(f, g), settings, folder, System.out));
         System.out.println("hypergrad: table " + folder.pathOf("glocal.md") + ", per-window records glocal-windows.jsonl, plots glocal-*.png");
         return ExitCode.OK;

@@ -114,7 +114,6 @@ public final class GlocalExperiment {
                 + "val loss | JVPs | seconds |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         StringBuilder jsonl = new StringBuilder();
         for (Size size : s.sizes()) {
-            Map<String, double[][]> curves = new LinkedHashMap<>();
             for (int n : size.tasks()) {
                 Setup setup = new Setup(base, s, size, n);
                 for (int tau : n == 1 ? s.windows() : size.parallelWindows()) {
@@ -137,10 +136,6 @@ public final class GlocalExperiment {
                         md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %s | %s | %s | %s | %.2f%% | %.4f | %,d | %.1f |%n", size.name(),
                                 setup.lambda0.length, n, tau, m.label(), m == Method.GLOBAL ? "1" : fmt(median(cos)),
                                 m == Method.GLOBAL ? "1" : fmt(mean(cos)), fb, 100 * r.testAccuracy(), r.valLoss(), r.jvps(), r.seconds()));
-                        if (m != Method.GLOBAL) {
-                            curves.put(m.label() + " τ=" + tau + (size.tasks().size() > 1 ? " n=" + n : ""), new double[][] {
-                                measured.windows().stream().mapToDouble(w -> w.stepEnd()).toArray(), cos});
-                        }
                     }
                     double[] matched = measured.windows().stream().mapToDouble(WindowRecord::glocalMatchedCosine).toArray();
                     md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | glocal, R = t_K − τ (the global's horizon) | %s | %s | | | | | |%n",
@@ -153,11 +148,44 @@ public final class GlocalExperiment {
                     }
                     out.writeText("glocal.md", md.toString());
                     out.writeText("glocal-windows.jsonl", jsonl.toString());
+                    plots(out);
                 }
             }
-            plot(out, "glocal-" + size.name() + ".png", "Cosine to the global hypergradient, λ " + size.name(), curves);
         }
         return md.toString();
+    }
+
+    /**
+     * Draws {@code glocal-SIZE.png} for each λ size in {@code glocal-windows.jsonl}: the cosine of local, glocal and
+     * HyperDistill to the global hypergradient at every window, one series per method, τ and n. Run after every τ, so
+     * an interrupted experiment still has the plots of what finished ({@code experiment NAME --table-only} redraws them).
+     */
+    public static void plots(RunFolder out) {
+        Map<String, Map<String, List<double[]>>> bySize = new LinkedHashMap<>();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try {
+            for (String line : out.readText("glocal-windows.jsonl").split("\n")) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                var r = json.readTree(line);
+                String suffix = " τ=" + r.get("tau").asInt() + (r.get("n").asInt() > 1 ? " n=" + r.get("n").asInt() : "");
+                var series = bySize.computeIfAbsent(r.get("lambda").asText(), k -> new LinkedHashMap<>());
+                for (String[] m : new String[][] {{"local", "cosLocal"}, {"glocal", "cosGlocal"}, {"hyperdistill", "cosHyperdistill"}}) {
+                    if (r.hasNonNull(m[1])) {
+                        series.computeIfAbsent(m[0] + suffix, k -> new ArrayList<>()).add(new double[] {r.get("step").asDouble(), r.get(m[1]).asDouble()});
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        bySize.forEach((size, series) -> {
+            Map<String, double[][]> curves = new LinkedHashMap<>();
+            series.forEach((name, pts) -> curves.put(name, new double[][] {pts.stream().mapToDouble(p -> p[0]).toArray(),
+                pts.stream().mapToDouble(p -> p[1]).toArray()}));
+            plot(out, "glocal-" + size + ".png", "Cosine to the global hypergradient at every window, λ " + size, curves);
+        });
     }
 
     /** The problem, the optimiser with λ hooks at the size's scopes, the tasks and their fixed batches, θ. */
@@ -538,6 +566,7 @@ public final class GlocalExperiment {
         XYChart c = new XYChartBuilder().width(900).height(480).title(title).xAxisTitle("inner step at the window's end t_K")
                 .yAxisTitle("cosine to the global hypergradient").build();
         c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        c.getStyler().setMarkerSize(4);
         c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         curves.forEach((name, xy) -> c.addSeries(name, xy[0], xy[1]));
         ByteArrayOutputStream png = new ByteArrayOutputStream();
