@@ -7,7 +7,6 @@ import io.hypergrad.common.hypergrad.HyperDistill;
 import io.hypergrad.common.hypergrad.ThetaRefit;
 import io.hypergrad.common.hypergrad.WindowLocal;
 import io.hypergrad.common.inner.HyperHook;
-import io.hypergrad.common.inner.InnerOptimizer;
 import io.hypergrad.common.inner.InnerState;
 import io.hypergrad.common.inner.Loss;
 import io.hypergrad.common.inner.Sgd;
@@ -104,8 +103,7 @@ public final class GlocalExperiment {
 
     /** What one run gave. */
     private record RunResult(double testAccuracy, double valLoss, long jvps, double seconds, int fallbacks, int koopmanCalls,
-                             Map<String, Integer> reasons, List<WindowRecord> windows, Map<Method, long[]> componentJvps,
-                             Map<Method, Double> componentSeconds) {}
+                             Map<String, Integer> reasons, List<WindowRecord> windows) {}
 
     /** Runs every size, n and τ; writes {@code glocal.md}, {@code glocal-windows.jsonl} and one cosine plot per size. */
     public static String run(RunConfig base, Settings s, RunFolder out, PrintStream log) {
@@ -507,7 +505,7 @@ public final class GlocalExperiment {
             // The measuring run also computed the other methods: what remains is training plus the global hypergradient.
             secs -= seconds.get(Method.LOCAL) + seconds.get(Method.GLOCAL) + seconds.get(Method.HYPERDISTILL);
         }
-        return new RunResult(acc, loss, total, secs, fallbacks, calls, reasons, records, jvps, seconds);
+        return new RunResult(acc, loss, total, secs, fallbacks, calls, reasons, records);
     }
 
     private static double[] meanRows(List<Observers> obs, int h) {
