@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code experiment NAME}: runs the sweep {@code conf/experiments/NAME.conf} (resumable) and writes its
- * table ({@code results.md}) and plot ({@code results.png}) from the runs' outputs. Beside the
+ * table ({@code results.md}) and plot ({@code results.png}) from the runs' outputs; or, for a file holding a
+ * {@code quality} or {@code glocal} block instead of a sweep, that experiment in this JVM. Beside the
  * {@code sweep} block the file may hold {@code paper { title = "…", LABEL = number, … }} (published
  * numbers printed beside ours) and {@code memory = true} (a measured peak-memory column,
  * {@link io.hypergrad.driver.experiment.EpisodeMemory}).
