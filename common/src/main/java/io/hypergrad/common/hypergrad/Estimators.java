@@ -12,7 +12,7 @@ public final class Estimators {
 
     /** The names accepted, for messages. */
     public static final String KNOWN = "fo, one-step, truncated:K, reverse, reverse:checkpoint=C, forward, drmad, "
-            + "neumann:N:K, cg-ift[:damping[:iterations]], hyperdistill:γ[:θ]";
+            + "neumann:N:K, cg-ift[:damping[:iterations]], hyperdistill:γ[:θ], local[:auto|forward|reverse[:S]]";
 
     /** A parsed estimator name: makes a fresh estimator per episode. */
     @FunctionalInterface
@@ -102,6 +102,18 @@ public final class Estimators {
             case "forward" -> {
                 arity(text, parts, 0, 0);
                 yield (theta, seed) -> new Forward();
+            }
+            case "local" -> {
+                arity(text, parts, 0, 2);
+                WindowLocal.Mode mode = switch (parts.length > 1 ? parts[1] : "auto") {
+                    case "auto" -> WindowLocal.Mode.AUTO;
+                    case "forward" -> WindowLocal.Mode.FORWARD;
+                    case "reverse" -> WindowLocal.Mode.REVERSE;
+                    default -> throw new IllegalArgumentException("estimator '" + text + "': mode must be auto, forward or reverse, got '"
+                            + parts[1] + "'");
+                };
+                int stride = parts.length > 2 ? positiveInt(text, parts[2], "S") : 1;
+                yield (theta, seed) -> new WindowLocal(mode, stride);
             }
             case "drmad" -> {
                 arity(text, parts, 0, 0);

@@ -60,8 +60,17 @@ public interface HypergradientEstimator {
      */
     long jvps();
 
-    /** Whether {@link #observe} returns an estimate every step. */
+    /** Whether {@link #observe} returns estimates during the window: every {@link #stride}-th step. */
     boolean online();
+
+    /**
+     * Inner steps between two estimates of an online estimator: {@link #observe} answers at the steps t
+     * with (t − t_0) a multiple of it, t_0 the window's first state; 1 (every step) for all but
+     * {@code local:…:S}.
+     */
+    default int stride() {
+        return 1;
+    }
 
     /** What the estimator holds constant or approximates, for the record (empty for exact ones). */
     default String approximation() {

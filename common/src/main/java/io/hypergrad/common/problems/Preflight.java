@@ -2,6 +2,7 @@ package io.hypergrad.common.problems;
 
 import io.hypergrad.common.config.ConfigException;
 import io.hypergrad.common.config.RunConfig;
+import io.hypergrad.common.hypergrad.Estimators;
 import io.hypergrad.common.hypergrad.Forward;
 import io.hypergrad.common.inner.InnerState;
 import java.util.Locale;
@@ -10,7 +11,9 @@ import java.util.Locale;
  * Checks a run can work before any Spark work starts: settings that each pass their own key's check but
  * contradict each other once the problem's sizes are known. Today: forward mode keeps one tangent of
  * the whole inner state per hyperparameter, so a large λ is refused with the memory it would need,
- * instead of an executor running out of memory in the first round.
+ * instead of an executor running out of memory in the first round; a local estimator emitting every
+ * S-th step needs windows that are multiples of S, and an aggregator that does not take one outer step
+ * per inner step.
  */
 public final class Preflight {
     private Preflight() {}
@@ -22,6 +25,21 @@ public final class Preflight {
      */
     public static void check(RunConfig c, MetaProblem problem, long heapBytes) {
         String estimator = c.get(RunConfig.ESTIMATOR).trim().toLowerCase(Locale.ROOT);
+        int stride = Estimators.parse(estimator).create().stride();
+        if (stride > 1) {
+            int steps = problem.innerSteps();
+            int window = c.get(RunConfig.INNER_WINDOW) == 0 ? steps : Math.min(c.get(RunConfig.INNER_WINDOW), steps);
+            if (window % stride != 0 || steps % stride != 0) {
+                throw new ConfigException(String.format(Locale.ROOT,
+                        "hypergrad.estimator = %s emits every %d-th step of a window, but the window (hypergrad.inner.window = %d) "
+                                + "or the episode (hypergrad.inner.steps = %d) is not a multiple of %d: its last step would have no estimate",
+                        estimator, stride, window, steps, stride));
+            }
+            if (c.get(RunConfig.AGGREGATOR).equals("replay")) {
+                throw new ConfigException("hypergrad.estimator = " + estimator + " emits every " + stride
+                        + "-th step, and hypergrad.aggregator = replay takes one outer step per inner step: use koopman, last or sum");
+            }
+        }
         if (estimator.equals("forward")) {
             long seed = c.get(RunConfig.SEED);
             long h = problem.initialLambda(seed).length;

@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code experiment NAME}: runs the sweep {@code conf/experiments/NAME.conf} (resumable) and writes its
- * table ({@code results.md}) and plot ({@code results.png}) from the runs' outputs. Beside the
+ * table ({@code results.md}) and plot ({@code results.png}) from the runs' outputs; or, for a file holding a
+ * {@code quality} or {@code glocal} block instead of a sweep, that experiment in this JVM. Beside the
  * {@code sweep} block the file may hold {@code paper { title = "…", LABEL = number, … }} (published
  * numbers printed beside ours) and {@code memory = true} (a measured peak-memory column,
  * {@link io.hypergrad.driver.experiment.EpisodeMemory}).
@@ -50,6 +51,9 @@ class ExperimentCommand implements Callable<Integer> {
         com.typesafe.config.Config raw = io.hypergrad.common.config.ConfigFiles.parse(f);
         if (raw.hasPath("quality")) {
             return quality(f, raw.getConfig("quality"));
+        }
+        if (raw.hasPath("glocal")) {
+            return glocal(f, raw.getConfig("glocal"));
         }
         SweepSpec spec = SweepSpec.load(f);
         if (tableOnly) {
@@ -97,15 +101,50 @@ class ExperimentCommand implements Callable<Integer> {
         System.out.println("hypergrad: table " + folder.pathOf("results.md") + ", plot " + folder.pathOf("results.png"));
     }
 
-    /** A hypergradient-quality experiment: { base = "…conf", set { … }, steps = T, estimators = [ … ] }. */
-    private int quality(File f, com.typesafe.config.Config q) {
+    /**
+     * The glocal experiment: { base = "…conf", set { … }, steps = T, windows = [τ, …], validationRows, gamma, theta (a number or fit),
+     * sizes = [ { name, learningRate, weightDecay, width, stride, tasks = [n, …], parallelWindows = [τ, …] }, … ] }
+     * (parallelWindows: the τ run with n &gt; 1; default all).
+     */
+    private int glocal(File f, com.typesafe.config.Config g) {
+        java.util.List<io.hypergrad.driver.experiment.GlocalExperiment.Size> sizes = new java.util.ArrayList<>();
+        for (com.typesafe.config.Config s : g.getConfigList("sizes")) {
+            sizes.add(new io.hypergrad.driver.experiment.GlocalExperiment.Size(s.getString("name"), s.getString("learningRate"),
+                    s.getString("weightDecay"), s.getInt("width"), s.getInt("stride"), s.getIntList("tasks"),
+                    s.hasPath("parallelWindows") ? s.getIntList("parallelWindows") : g.getIntList("windows")));
+        }
+        var settings = new io.hypergrad.driver.experiment.GlocalExperiment.Settings(g.getInt("steps"), g.getIntList("windows"),
+                g.getInt("validationRows"), g.getDouble("gamma"),
+                g.getValue("theta").unwrapped().equals("fit") ? Double.NaN : g.getDouble("theta"), sizes);
+        RunFolder folder = new RunFolder(out != null ? out : "experiments/" + name, new org.apache.hadoop.conf.Configuration());
+        if (tableOnly) {
+            // The table and the per-window records are written as each τ finishes; only the plots are redrawn.
+            if (!folder.exists("glocal-windows.jsonl")) {
+                throw new IllegalArgumentException("--table-only: experiment '" + name + "' has no glocal-windows.jsonl in " + folder.pathOf(""));
+            }
+            io.hypergrad.driver.experiment.GlocalExperiment.plots(folder);
+            System.out.println("hypergrad: plots glocal-*.png redrawn in " + folder.pathOf(""));
+            return ExitCode.OK;
+        }
+        System.out.print(io.hypergrad.driver.experiment.GlocalExperiment.run(baseConfig(f, g), settings, folder, System.out));
+        System.out.println("hypergrad: table " + folder.pathOf("glocal.md") + ", per-window records glocal-windows.jsonl, plots glocal-*.png");
+        return ExitCode.OK;
+    }
+
+    /** The run config of an experiment block: its {@code base} file with its {@code set} overrides. */
+    private static io.hypergrad.common.config.RunConfig baseConfig(File f, com.typesafe.config.Config q) {
         RunCommand base = new RunCommand();
         base.config = new File(f.getParentFile(), q.getString("base")).getPath();
         for (var e : q.hasPath("set") ? q.getConfig("set").entrySet() : java.util.Set.<java.util.Map.Entry<String, com.typesafe.config.ConfigValue>>of()) {
             base.sets.add(e.getKey().replace("\"", "") + "=" + e.getValue().render(com.typesafe.config.ConfigRenderOptions.concise()));
         }
+        return base.resolve();
+    }
+
+    /** A hypergradient-quality experiment: { base = "…conf", set { … }, steps = T, estimators = [ … ] }. */
+    private int quality(File f, com.typesafe.config.Config q) {
         RunFolder folder = new RunFolder(out != null ? out : "experiments/" + name, new org.apache.hadoop.conf.Configuration());
-        System.out.print(io.hypergrad.driver.experiment.QualityExperiment.run(base.resolve(), q.getInt("steps"),
+        System.out.print(io.hypergrad.driver.experiment.QualityExperiment.run(baseConfig(f, q), q.getInt("steps"),
                 q.getStringList("estimators"), folder, System.out));
         System.out.println("hypergrad: table " + folder.pathOf("quality.md") + ", plots quality.png and quality-so.png");
         return ExitCode.OK;

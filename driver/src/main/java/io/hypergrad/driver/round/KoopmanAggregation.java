@@ -1,6 +1,7 @@
 package io.hypergrad.driver.round;
 
 import io.hypergrad.common.config.RunConfig;
+import io.hypergrad.common.hypergrad.Estimators;
 import io.hypergrad.common.koopman.KoopmanConfig;
 import io.hypergrad.common.koopman.KoopmanEstimator;
 import io.hypergrad.common.koopman.KoopmanResult;
@@ -24,30 +25,32 @@ import java.util.Map;
  * batch of every local hypergradient is the task's fixed validation set, the same at every step.
  *
  * <p>Horizon: R = T − t_K, T the episode's inner steps and t_K its step at the end of the window,
- * unless {@code hypergrad.koopman.horizon} overrides it. R = 0 (the window ends the episode, e.g.
+ * unless {@code hypergrad.koopman.horizon} overrides it; in rows of the trajectory, R/S for a local
+ * estimator emitting every S-th step ({@code local:…:S}). R = 0 (the window ends the episode, e.g.
  * {@code inner.window = 0}) returns the last local hypergradient, reason {@code NOT_APPLICABLE}, and is
  * not counted as a fallback.
  */
 final class KoopmanAggregation {
     private final RunConfig config;
+    private final int stride;
 
     KoopmanAggregation(RunConfig config) {
         this.config = config;
+        this.stride = Estimators.parse(config.get(RunConfig.ESTIMATOR)).create().stride();
     }
 
     /**
-     * The remaining horizon after this round's window: the override if set, else T − t_K of the
-     * continuing episodes (0 when none continues).
+     * The remaining horizon after this round's window, in trajectory rows: the override if set, else
+     * T − t_K of the continuing episodes (0 when none continues), divided by the local estimator's stride.
      *
      * @param innerSteps       T
      * @param windowEndStep    the episodes' step at the end of the window, or −1 when every episode ended
      */
     long horizon(int innerSteps, int windowEndStep) {
         int override = config.get(RunConfig.KOOPMAN_HORIZON);
-        if (override >= 0) {
-            return override;
-        }
-        return windowEndStep < 0 ? 0 : Math.max(0, innerSteps - windowEndStep);
+        long steps = override >= 0 ? override : windowEndStep < 0 ? 0 : Math.max(0, innerSteps - windowEndStep);
+        // The fit's time unit is a trajectory row, S inner steps apart for local:…:S.
+        return steps / stride;
     }
 
     /**

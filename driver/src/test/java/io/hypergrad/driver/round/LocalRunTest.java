@@ -228,6 +228,33 @@ class LocalRunTest {
     }
 
     @Test
+    void theKoopmanAggregatorOverWindowLocalReverseHypergradientsIsDeterministic(@TempDir Path tmp) {
+        // local:reverse:3 emits h_t every 3rd step of each window (4 rows of a 12-step window, 2 of the last
+        // 6 steps), so the horizon is counted in rows: R = 18/3 = 6 after round 1, 6/3 = 2 after round 2.
+        RunConfig c = RunConfig.parse(CONFIG).with("hypergrad.aggregator", "koopman").with("hypergrad.estimator", "\"local:reverse:3\"")
+                .with("hypergrad.inner.steps", "30").with("hypergrad.inner.window", "12").with("hypergrad.model.width", "3")
+                .with("hypergrad.model.depth", "1").with("hypergrad.rounds", "3").with("hypergrad.eval.testTasks", "0");
+        Map<String, Object> a = run("local[2]", tmp.resolve("a").toString(), c, false, false, -1);
+        Map<String, Object> b = run("local[1]", tmp.resolve("b").toString(), c, false, false, -1);
+        assertEquals(a.get("lambdaSha256"), b.get("lambdaSha256"));
+        String metrics = new RunFolder(tmp.resolve("a").toString(), new org.apache.hadoop.conf.Configuration()).readText("metrics.jsonl");
+        String[] lines = metrics.strip().split("\n");
+        assertEquals(3, lines.length, metrics);
+        assertTrue(lines[0].contains("\"horizon\":6"), lines[0]);
+        assertTrue(lines[1].contains("\"horizon\":2"), lines[1]);
+        assertTrue(lines[2].contains("\"reason\":\"NOT_APPLICABLE\""), lines[2]);
+    }
+
+    @Test
+    void aStrideThatDoesNotDivideTheWindowIsRefusedBeforeAnyWork(@TempDir Path tmp) {
+        RunConfig c = RunConfig.parse(CONFIG).with("hypergrad.aggregator", "koopman").with("hypergrad.estimator", "\"local:reverse:5\"")
+                .with("hypergrad.inner.steps", "30").with("hypergrad.inner.window", "12");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(io.hypergrad.common.config.ConfigException.class,
+                () -> run("local[1]", tmp.resolve("a").toString(), c, false, false, -1));
+        assertTrue(e.getMessage().contains("hypergrad.inner.window = 12") && e.getMessage().contains("multiple of 5"), e.getMessage());
+    }
+
+    @Test
     void hyperDistillRefitsThetaOnTheClusterAndStaysDeterministic(@TempDir Path tmp) {
         RunConfig c = RunConfig.parse(CONFIG).with("hypergrad.estimator", "\"hyperdistill:0.9\"")
                 .with("hypergrad.theta.refitEvery", "8").with("hypergrad.eval.testTasks", "0");

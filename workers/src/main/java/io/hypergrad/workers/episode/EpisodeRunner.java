@@ -108,7 +108,7 @@ public final class EpisodeRunner {
         if (fault != null) {
             // Keep the trajectory's shape (every task must report the same rows): the estimates before the
             // fault, zeros from it on. Under clip they count; otherwise the task is left out of the sums.
-            int rows = estimator.online() ? steps : 1;
+            int rows = estimator.online() ? steps / estimator.stride() : 1;
             if (!estimator.online()) {
                 traj = new Trajectory(keep);
             }
