@@ -20,4 +20,18 @@ public final class SparkSetup {
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         return conf;
     }
+
+    /**
+     * The Hadoop configuration a SparkContext made from {@code conf} would have, without starting one: the
+     * defaults plus every {@code spark.hadoop.*} setting (for paths opened before Spark starts).
+     */
+    public static org.apache.hadoop.conf.Configuration hadoopConfiguration(SparkConf conf) {
+        org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
+        for (scala.Tuple2<String, String> kv : conf.getAll()) {
+            if (kv._1().startsWith("spark.hadoop.")) {
+                hadoop.set(kv._1().substring("spark.hadoop.".length()), kv._2());
+            }
+        }
+        return hadoop;
+    }
 }
