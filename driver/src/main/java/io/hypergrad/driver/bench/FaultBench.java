@@ -41,63 +41,99 @@ public final class FaultBench {
         Files.createDirectories(work);
         String reference = FaultDrills.reference(c, work.resolve("reference"));
         out.println("reference fingerprint (undisturbed, local[2]): " + reference);
-        List<FaultDrills.Outcome> all = new ArrayList<>();
-        int n = 0;
+        int inWrite = Math.max(1, injections / 2);
+        int randomRuns = Math.max(1, (2 * injections - inWrite) / KILLS_PER_RUN);
+        // The table is rewritten after every drill, marked partial until the end: a pass cut short still
+        // leaves an honest record of the drills it finished.
+        Pass pass = new Pass(doc, out, injections, numeric, randomRuns * KILLS_PER_RUN, inWrite);
+        for (String signal : List.of("TERM", "INT")) {
+            for (int i = 0; i < SIGNALS; i++) {
+                pass.report(FaultDrills.signalStop(c, work.resolve("sig" + signal + "-" + i), reference, signal, 1 + 3 * i, 150L * i));
+            }
+        }
+        pass.report(FaultDrills.concurrentWriter(c, work.resolve("second-fresh"), reference, false));
+        pass.report(FaultDrills.concurrentWriter(c, work.resolve("second-resume"), reference, true));
+        for (int i = 0; i < randomRuns; i++) {
+            pass.report(FaultDrills.driverKills(c, work.resolve("driver-" + i), reference, KILLS_PER_RUN, 100 + i));
+        }
+        for (int i = 0; i < inWrite; i++) {
+            pass.report(FaultDrills.driverHaltInCheckpointWrite(c, work.resolve("halt-" + i), reference, 2 + i % 6));
+        }
+        for (String kind : List.of("truncate", "flip", "delete", "foreign")) {
+            for (int i = 0; i < injections; i++) {
+                pass.report(FaultDrills.checkpointDamage(c, work.resolve("ckpt-" + kind + "-" + i), reference, kind, 3 + i % 4, 200 + i));
+            }
+        }
+        pass.load = LoadBench.run(LOAD_RUNS, LOAD_PARALLEL, 8, "local[2]", work.resolve("load"), out);
+        if (!pass.load.held()) {
+            pass.all.add(new FaultDrills.Outcome("load", false, String.join("; ", pass.load.mismatches())));
+        }
+        pass.write();
         Path clusterHome = work.resolve("cluster");
         try {
             String master = startCluster(home, clusterHome);
             out.println("standalone cluster: " + master);
             for (int i = 0; i < injections; i++) {
-                report(out, all, FaultDrills.executorKill(clusterConf(master).setAppName("drill-" + i), c, work.resolve("exec-" + i),
+                pass.report(FaultDrills.executorKill(clusterConf(master).setAppName("drill-" + i), c, work.resolve("exec-" + i),
                         reference, 2 + i % 6, 1500));
             }
         } finally {
             stopCluster(home, clusterHome);
         }
-        int inWrite = Math.max(1, injections / 2);
-        int randomRuns = Math.max(1, (2 * injections - inWrite) / KILLS_PER_RUN);
-        for (int i = 0; i < randomRuns; i++) {
-            report(out, all, FaultDrills.driverKills(c, work.resolve("driver-" + i), reference, KILLS_PER_RUN, 100 + i));
-        }
-        for (int i = 0; i < inWrite; i++) {
-            report(out, all, FaultDrills.driverHaltInCheckpointWrite(c, work.resolve("halt-" + i), reference, 2 + i % 6));
-        }
-        for (String kind : List.of("truncate", "flip", "delete", "foreign")) {
-            for (int i = 0; i < injections; i++) {
-                report(out, all, FaultDrills.checkpointDamage(c, work.resolve("ckpt-" + kind + "-" + i), reference, kind, 3 + i % 4, 200 + i));
-            }
-        }
-        for (String signal : List.of("TERM", "INT")) {
-            for (int i = 0; i < SIGNALS; i++) {
-                report(out, all, FaultDrills.signalStop(c, work.resolve("sig" + signal + "-" + i), reference, signal, 1 + 3 * i, 150L * i));
-            }
-        }
-        report(out, all, FaultDrills.concurrentWriter(c, work.resolve("second-fresh"), reference, false));
-        report(out, all, FaultDrills.concurrentWriter(c, work.resolve("second-resume"), reference, true));
+        int n = 0;
         for (String kind : List.of("loss", "gradient", "hvp", "hypergradient", "explode")) {
             for (String policy : List.of("fail", "skip-task", "clip")) {
                 for (int i = 0; i < numeric; i++) {
                     n++;
-                    report(out, all, FaultDrills.numeric(c, work.resolve("num-" + n), reference, kind, policy, 2 + i % 6, n % 4, 2 + i % 6));
+                    pass.report(FaultDrills.numeric(c, work.resolve("num-" + n), reference, kind, policy, 2 + i % 6, n % 4, 2 + i % 6));
                 }
             }
         }
-        LoadBench.Result load = LoadBench.run(LOAD_RUNS, LOAD_PARALLEL, 8, "local[2]", work.resolve("load"), out);
-        if (!load.held()) {
-            all.add(new FaultDrills.Outcome("load", false, String.join("; ", load.mismatches())));
-        }
-        BadInputCorpus.Result corpus = BadInputCorpus.run();
+        pass.corpus = BadInputCorpus.run();
         out.printf(Locale.ROOT, "bad-input corpus: %d/%d cases refused with the right exit code and message, nothing left behind%n",
-                corpus.passed(), corpus.total());
-        for (String f : corpus.failures()) {
+                pass.corpus.passed(), pass.corpus.total());
+        for (String f : pass.corpus.failures()) {
             out.println("  FAILED " + f);
-            all.add(new FaultDrills.Outcome("bad input", false, f));
+            pass.all.add(new FaultDrills.Outcome("bad input", false, f));
         }
-        if (doc != null) {
-            writeTable(doc, table(all), injections, numeric, randomRuns * KILLS_PER_RUN, inWrite, load, corpus);
-            out.println("wrote " + doc);
+        pass.finished = true;
+        pass.write();
+        return pass.all;
+    }
+
+    /** The drills of one pass so far, and its table. */
+    private static final class Pass {
+        final Path doc;
+        final PrintStream out;
+        final int injections;
+        final int numeric;
+        final int randomKills;
+        final int inWrite;
+        final List<FaultDrills.Outcome> all = new ArrayList<>();
+        LoadBench.Result load;
+        BadInputCorpus.Result corpus;
+        boolean finished;
+
+        Pass(Path doc, PrintStream out, int injections, int numeric, int randomKills, int inWrite) {
+            this.doc = doc;
+            this.out = out;
+            this.injections = injections;
+            this.numeric = numeric;
+            this.randomKills = randomKills;
+            this.inWrite = inWrite;
         }
-        return all;
+
+        void report(FaultDrills.Outcome o) throws IOException {
+            all.add(o);
+            out.printf(Locale.ROOT, "%-36s %s  %s%n", o.fault(), o.survived() ? "survived" : "LOST    ", o.detail());
+            write();
+        }
+
+        void write() throws IOException {
+            if (doc != null) {
+                writeTable(doc, table(all), injections, numeric, randomKills, inWrite, load, corpus, finished);
+            }
+        }
     }
 
     /** Driver kills per random-kill drill. */
@@ -107,11 +143,6 @@ public final class FaultBench {
     /** The load run: a sweep of this many runs, this many at a time, in one application on local[2]. */
     private static final int LOAD_RUNS = 16;
     private static final int LOAD_PARALLEL = 8;
-
-    private static void report(PrintStream out, List<FaultDrills.Outcome> all, FaultDrills.Outcome o) {
-        all.add(o);
-        out.printf(Locale.ROOT, "%-28s %s  %s%n", o.fault(), o.survived() ? "survived" : "LOST    ", o.detail());
-    }
 
     /** Fault class → {injections, survived}. */
     static Map<String, int[]> table(List<FaultDrills.Outcome> all) {
@@ -127,9 +158,17 @@ public final class FaultBench {
     }
 
     static void writeTable(Path doc, Map<String, int[]> t, int injections, int numeric, int randomKills, int inWrite,
-                                   LoadBench.Result load, BadInputCorpus.Result corpus) throws IOException {
+                           LoadBench.Result load, BadInputCorpus.Result corpus, boolean finished) throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append("# Reliability, measured\n\n## Faults\n\n");
+        if (!finished) {
+            sb.append(String.format(Locale.ROOT, "**Partial.** The pass below had not finished when this file was last written (it is "
+                    + "rewritten after every drill): each row counts the drills finished so far, and a class without a row was not "
+                    + "reached. A whole pass runs, in this order: 2 SIGTERM and 2 SIGINT stops, 2 second writers, %d driver kills at "
+                    + "random points and %d inside a checkpoint write, %d damaged checkpoints of each kind, the load sweep, %d executor "
+                    + "kills, %d drills of each numerical fault and policy, and the bad-input corpus.%n%n",
+                    randomKills, inWrite, injections, injections, numeric));
+        }
         sb.append("Written by `deploy/bin/hypergrad bench faults --injections ").append(injections).append(" --numeric ").append(numeric)
                 .append("` on ")
                 .append(LocalDate.now()).append(" — every count below is what that run observed. Each drill injects one fault ")
@@ -146,7 +185,10 @@ public final class FaultBench {
         }
         sb.append(String.format(Locale.ROOT, "%nDriver kills in all: %d at random points (%d per run) and %d inside a checkpoint write.%n",
                 randomKills, KILLS_PER_RUN, inWrite));
-        sb.append(String.format(Locale.ROOT, """
+        if (load == null) {
+            sb.append("\n## Load\n\nNot reached in this pass.\n");
+        } else {
+            sb.append(String.format(Locale.ROOT, """
 
                 ## Load
 
@@ -160,15 +202,21 @@ public final class FaultBench {
 
                 """, load.runs(), load.runs(), load.master(), load.parallel(), load.runs(), load.sequentialSeconds(), load.completed(),
                 load.runs(), load.parallel(), load.concurrentSeconds(), load.completed(), load.identical()));
-        sb.append(String.format(Locale.ROOT, "Throughput %.2f× that of one run at a time (one measurement, on 2 cores shared with other work).%n",
-                load.sequentialSeconds() / load.concurrentSeconds()));
+            sb.append(String.format(Locale.ROOT, "Throughput %.2f× that of one run at a time (one measurement, on 2 cores shared with other work).%n",
+                    load.sequentialSeconds() / load.concurrentSeconds()));
+        }
         sb.append("\n## Bad input\n\nThe corpus in `driver/src/main/resources/bad-input/` (`cases.tsv`; also run by `BadInputCorpusTest`): ")
                 .append("each case must exit with its documented code, print one `hypergrad: …` line naming the key, field or file, ")
-                .append("print no stack trace, and leave no new file behind.\n\n| kind | cases | right exit code and message, nothing left |\n|---|---|---|\n");
-        for (Map.Entry<String, int[]> e : corpus.byKind().entrySet()) {
-            sb.append("| ").append(e.getKey()).append(" | ").append(e.getValue()[0]).append(" | ").append(e.getValue()[1]).append(" |\n");
+                .append("print no stack trace, and leave no new file behind.\n\n");
+        if (corpus == null) {
+            sb.append("Not reached in this pass.\n");
+        } else {
+            sb.append("| kind | cases | right exit code and message, nothing left |\n|---|---|---|\n");
+            for (Map.Entry<String, int[]> e : corpus.byKind().entrySet()) {
+                sb.append("| ").append(e.getKey()).append(" | ").append(e.getValue()[0]).append(" | ").append(e.getValue()[1]).append(" |\n");
+            }
+            sb.append("| **all** | ").append(corpus.total()).append(" | ").append(corpus.passed()).append(" |\n");
         }
-        sb.append("| **all** | ").append(corpus.total()).append(" | ").append(corpus.passed()).append(" |\n");
         sb.append("""
 
                 ## How each fault is injected

@@ -110,7 +110,11 @@ public final class FaultDrills {
         return Files.readString(dir.resolve("summary.json")).contains("\"lambdaSha256\":\"" + reference + "\"");
     }
 
-    private static final java.util.regex.Pattern ROUND_LINE = java.util.regex.Pattern.compile("^round (\\d+)/\\d+");
+    /**
+     * A completed round's line ("round 3/8 · valLoss …"), never a progress line of a job still running
+     * ("round 3/8 · 4 episodes · …: 1/4", printed when a round runs long, as on a busy machine).
+     */
+    private static final java.util.regex.Pattern ROUND_LINE = java.util.regex.Pattern.compile("^round (\\d+)/\\d+ · valLoss ");
     /** λ and the losses must never be NaN/∞ (valAccuracy is NaN on regression problems by definition). */
     private static final java.util.regex.Pattern NON_FINITE_METRIC =
             java.util.regex.Pattern.compile("\"(lambdaNorm|hypergradNorm|trainLoss|valLoss)\":(NaN|-?Infinity)");
