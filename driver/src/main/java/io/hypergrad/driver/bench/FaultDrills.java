@@ -363,8 +363,10 @@ public final class FaultDrills {
     public static Outcome concurrentWriter(RunConfig c, Path dir, String reference, boolean secondResumes) throws IOException, InterruptedException {
         String label = "second writer into a running folder";
         Path conf = writeConfig(c, dir);
-        // The first run's tasks are slowed (300 ms) so that it is still running when the second has started.
-        Process first = driver(conf, dir, false, "-D" + PartitionFunction.TASK_DELAY_MILLIS + "=300");
+        // The first run's tasks are slowed (2 s: a round takes 4 s or more) so that it is still running when the
+        // second JVM has started, even on a busy machine; whether it was is checked, not assumed.
+        Process first = driver(conf, dir, false, "-D" + PartitionFunction.TASK_DELAY_MILLIS + "=2000");
+        boolean overlapped = false;
         String refusal = null;
         int secondExit = -1;
         StringBuilder firstOut = new StringBuilder();
@@ -377,6 +379,7 @@ public final class FaultDrills {
                     refusal = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
                     second.waitFor(120, TimeUnit.SECONDS);
                     secondExit = second.exitValue();
+                    overlapped = first.isAlive();
                 }
             }
         }
@@ -390,6 +393,10 @@ public final class FaultDrills {
                 && refusal.lines().count() == 1;
         if (first.exitValue() != 0) {
             return new Outcome(label, false, "the first run failed (exit " + first.exitValue() + "): " + tail(firstOut.toString()));
+        }
+        if (!overlapped) {
+            return new Outcome(label, false, "inconclusive: the first run had ended before the second writer was done (exit "
+                    + secondExit + "); the machine is too slow for this drill's timing");
         }
         int lines = Files.readString(dir.resolve("metrics.jsonl")).strip().split("\n").length;
         boolean same = endedWith(dir, reference);
