@@ -79,6 +79,10 @@ public final class RunConfig implements Serializable {
             "an inner loop diverges when its training loss exceeds this × max(1, its first loss); handled as hypergrad.nonFinite says");
     public static final Key<Integer> CHECKPOINT_EVERY = Key.intKey("hypergrad.checkpoint.every", 1, 1, 10_000_000,
             "write a checkpoint every this many rounds");
+    public static final Key<Integer> LOCK_LEASE = Key.intKey("hypergrad.lock.leaseSeconds", 900, 1, 10_000_000,
+            "a run folder's lock (run.lock) left by a driver on another host is taken over once its heartbeat, refreshed "
+                    + "every round, is older than this many seconds (keep it above the longest round); on the same host a "
+                    + "lock is stale as soon as its process is gone");
     public static final Key<Integer> KOOPMAN_DELAYS = Key.intKey("hypergrad.koopman.delays", 0, 0, 10_000,
             "Hankel delays of the Koopman aggregator; 0 = automatic (1 when |λ| >= window/3, else about window/(3|λ|))");
     public static final Key<Integer> KOOPMAN_HORIZON = Key.intKey("hypergrad.koopman.horizon", -1, -1, 100_000_000,
@@ -170,7 +174,7 @@ public final class RunConfig implements Serializable {
     public static final List<Key<?>> KEYS = List.of(PROBLEM, SEED, ROUNDS, META_BATCH, PARTITIONS, ESTIMATOR, AGGREGATOR,
             INNER_STEPS, INNER_WINDOW, INNER_LR, INNER_MOMENTUM, INNER_BATCH, OUTER_OPTIMIZER, OUTER_LR, OUTER_MOMENTUM, OUTER_SCHEDULE,
             OUTER_CLIP, REPTILE_STEP, THETA_MODE, THETA_VALUE, THETA_REFIT_EVERY, EVAL_EVERY, EVAL_TASKS, TEST_TASKS,
-            NON_FINITE, DIVERGENCE, CHECKPOINT_EVERY, KOOPMAN_DELAYS, KOOPMAN_HORIZON, KOOPMAN_POOL, DATA_DIR,
+            NON_FINITE, DIVERGENCE, CHECKPOINT_EVERY, LOCK_LEASE, KOOPMAN_DELAYS, KOOPMAN_HORIZON, KOOPMAN_POOL, DATA_DIR,
             MODEL_WIDTH, MODEL_DEPTH, TASK_SHOTS, TASK_QUERIES, TASK_WAYS, TASK_CORRUPTION, INNER_WEIGHT_DECAY,
             DATA_FORMAT, DATA_PATH, DATA_TABLE, DATA_OPTIONS, DATA_LABEL, DATA_FEATURES, DATA_GROUP, DATA_SHAPE, DATA_VALIDATION, DATA_TEST,
             DATA_SPLIT_COLUMN, DATA_STANDARDIZE, DATA_NULLS, DATA_MAX_MB, DATA_CACHE, MODEL_LAYERS, MODEL_LOSS, HYPER_LR, HYPER_WD,
@@ -286,7 +290,7 @@ public final class RunConfig implements Serializable {
     }
 
     /** Keys that say where data lives, how often to evaluate or checkpoint: not part of a run's identity. */
-    private static final Set<Key<?>> INCIDENTAL = Set.of(DATA_DIR, EVAL_EVERY, EVAL_TASKS, TEST_TASKS, CHECKPOINT_EVERY, DATA_CACHE);
+    private static final Set<Key<?>> INCIDENTAL = Set.of(DATA_DIR, EVAL_EVERY, EVAL_TASKS, TEST_TASKS, CHECKPOINT_EVERY, LOCK_LEASE, DATA_CACHE);
 
     /**
      * The run-defining keys with their values in force, one {@code key = value} line each: two configs

@@ -25,7 +25,9 @@ final class Files {
             Path p = new Path(uri);
             FileSystem fs = p.getFileSystem(CONF);
             if (!fs.exists(p)) {
-                throw new DatasetException(uri + ": no such file (fetch the datasets with: deploy/bin/hypergrad fetch-data)");
+                Path file = fileAbove(fs, p.getParent());
+                throw new DatasetException(uri + ": " + (file != null ? file + " is a file, not a folder (check hypergrad.data.dir)"
+                        : "no such file (fetch the datasets with: deploy/bin/hypergrad fetch-data)"));
             }
             BufferedInputStream in = new BufferedInputStream(fs.open(p), 1 << 16);
             in.mark(2);
@@ -43,8 +45,8 @@ final class Files {
         try {
             Path p = new Path(dirUri);
             FileSystem fs = p.getFileSystem(CONF);
-            if (!fs.exists(p)) {
-                throw new DatasetException(dirUri + ": no such folder (fetch the datasets with: deploy/bin/hypergrad fetch-data)");
+            if (!fs.exists(p) || !fs.getFileStatus(p).isDirectory()) {
+                throw new DatasetException(dirUri + ": " + whyNoFolder(fs, p));
             }
             List<String> out = new ArrayList<>();
             for (FileStatus s : fs.listStatus(p)) {
@@ -58,5 +60,23 @@ final class Files {
         } catch (IOException e) {
             throw new DatasetException(dirUri + ": cannot list: " + e.getMessage(), e);
         }
+    }
+
+    /** Why {@code p} is no folder: it is a file, a folder above it is a file, or it does not exist. */
+    private static String whyNoFolder(FileSystem fs, Path p) throws IOException {
+        Path file = fileAbove(fs, p);
+        if (file == null) {
+            return "no such folder (fetch the datasets with: deploy/bin/hypergrad fetch-data)";
+        }
+        return (file.equals(p) ? "is a file" : file + " is a file") + ", not a folder (check hypergrad.data.dir)";
+    }
+
+    /** The nearest existing path at or above {@code p} when it is a file; null when it is a folder or nothing exists. */
+    private static Path fileAbove(FileSystem fs, Path p) throws IOException {
+        Path q = p;
+        while (q != null && !fs.exists(q)) {
+            q = q.getParent();
+        }
+        return q != null && !fs.getFileStatus(q).isDirectory() ? q : null;
     }
 }

@@ -3,8 +3,10 @@ package io.hypergrad.driver.api;
 import io.hypergrad.common.config.RunConfig;
 import io.hypergrad.driver.data.TablePreparation;
 import io.hypergrad.driver.output.RunFolder;
+import io.hypergrad.driver.output.RunLock;
 import io.hypergrad.driver.round.RoundListener;
 import io.hypergrad.driver.round.RoundLoop;
+import io.hypergrad.driver.round.SafeStop;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -126,18 +128,27 @@ public final class Hypergrad {
     }
 
     /**
-     * Starts the run on a background thread. {@link Handle#cancel()} stops it: its Spark jobs are
-     * cancelled through their job group and {@link Handle#join()} then throws.
+     * Starts the run on a background thread, resuming from the output folder's checkpoints when it has
+     * any. {@link Handle#cancel()} stops it at a safe point and {@link Handle#join()} then throws.
+     *
+     * @throws io.hypergrad.common.config.ConfigException when another run writes the output folder
      */
     public Handle start() {
         String dir = output != null ? output
                 : new File(System.getProperty("java.io.tmpdir"), "hypergrad-run-" + System.currentTimeMillis() + "-" + RUNS.incrementAndGet()).getPath();
-        String group = "hypergrad-api-" + RUNS.incrementAndGet();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<Map<String, Object>> history = Collections.synchronizedList(new ArrayList<>());
-        RunFolder folder = new RunFolder(dir, sc.hadoopConfiguration());
-        RunConfig prepared = table == null ? config : TablePreparation.prepare(config, table, folder.uri());
-        RoundLoop[] loop = new RoundLoop[1];
+        // One writer per run folder, as for the command line: a folder another run writes is refused here.
+        RunLock lock = RunLock.acquire(dir, sc.hadoopConfiguration(), config.get(RunConfig.LOCK_LEASE));
+        RunFolder folder;
+        RunConfig prepared;
+        try {
+            folder = new RunFolder(dir, sc.hadoopConfiguration());
+            prepared = table == null ? config : TablePreparation.prepare(config, table, folder.uri());
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         RoundListener both = new RoundListener() {
             @Override
             public void onRound(int round, int rounds, Map<String, Object> metrics, double eta) {
@@ -150,13 +161,14 @@ public final class Hypergrad {
                 listener.onFinish(summary);
             }
         };
-        loop[0] = new RoundLoop(sc, prepared, folder, both);
+        SafeStop stop = new SafeStop("hypergrad-api-" + RUNS.incrementAndGet());
         CompletableFuture<Result> f = CompletableFuture.supplyAsync(() -> {
-            sc.setJobGroup(group, "hypergrad run " + dir, true);
-            Map<String, Object> summary = loop[0].run(true, -1);
-            return new Result(List.copyOf(history), summary, folder.uri(), RoundLoop.lambdaOf(folder, prepared), prepared);
+            try (lock) {
+                Map<String, Object> summary = stop.run(sc, prepared, folder, lock, both, true);
+                return new Result(List.copyOf(history), summary, folder.uri(), RoundLoop.lambdaOf(folder, prepared), prepared);
+            }
         }, runner());
-        return new Handle(f, sc, group, loop);
+        return new Handle(f, stop);
     }
 
     /** One daemon thread per run, so Spark's thread-local job group belongs to that run alone. */
@@ -171,18 +183,17 @@ public final class Hypergrad {
     /** A running fit. */
     public static final class Handle {
         private final CompletableFuture<Result> future;
-        private final JavaSparkContext sc;
-        private final String group;
-        private final RoundLoop[] loop;
+        private final SafeStop stop;
 
-        Handle(CompletableFuture<Result> future, JavaSparkContext sc, String group, RoundLoop[] loop) {
+        Handle(CompletableFuture<Result> future, SafeStop stop) {
             this.future = future;
-            this.sc = sc;
-            this.group = group;
-            this.loop = loop;
+            this.stop = stop;
         }
 
-        /** Waits for the result; throws if the run failed or was cancelled. */
+        /**
+         * Waits for the result; throws if the run failed, or {@link io.hypergrad.driver.round.RunStoppedException}
+         * if it was cancelled.
+         */
         public Result join() {
             try {
                 return future.join();
@@ -191,10 +202,13 @@ public final class Hypergrad {
             }
         }
 
-        /** Cancels the run's Spark jobs; the run stops at its current round (its checkpoints remain). */
+        /**
+         * Stops the run at a safe point, as SIGTERM stops {@code hypergrad run}: its Spark jobs are cancelled,
+         * the round in flight is abandoned and its last good checkpoint kept, so the same builder's
+         * {@link #fit()} on the same output resumes it.
+         */
         public void cancel() {
-            loop[0].cancel();
-            sc.cancelJobGroup(group);
+            stop.request("cancel()");
         }
 
         public boolean isDone() {

@@ -238,7 +238,7 @@ public final class BadInputCorpus {
 
     /**
      * Writes a data folder in the layout {@code fetch-data} produces, with one thing wrong:
-     * {@code empty} (no datasets at all), {@code quickdraw-*} (a {@code quickdraw/} folder of
+     * {@code empty} (no datasets at all), {@code busy-run} (a run folder another run holds), {@code quickdraw-*} (a {@code quickdraw/} folder of
      * {@code <class>.ndjson.gz} files) and {@code fashion-*} (IDX files under {@code fashion-mnist/}).
      */
     static void writeFixture(String name, Path d) {
@@ -249,6 +249,8 @@ public final class BadInputCorpus {
             String row = drawing(0.5f, 784);
             switch (name) {
                 case "empty" -> { }
+                // A run folder whose lock this process holds, as a run still writing it would.
+                case "busy-run" -> io.hypergrad.driver.output.RunLock.acquire(d.toString(), new org.apache.hadoop.conf.Configuration(), 60);
                 case "quickdraw-no-files" -> Files.createDirectories(qd);
                 case "quickdraw-ragged" -> ndjson(qd.resolve("aircraft carrier.ndjson.gz"), row + "\n" + drawing(0.5f, 783) + "\n" + row + "\n");
                 case "quickdraw-not-array" -> ndjson(qd.resolve("apple.ndjson.gz"), row + "\n{\"drawing\": [1, 2]}\n");

@@ -30,65 +30,119 @@ public final class FaultBench {
      * Runs the drills.
      *
      * @param home       the project folder (for the cluster script and the docs)
-     * @param injections drills per fault class (driver drills kill three times each)
+     * @param injections executor kills and damaged checkpoints of each kind; driver kills: 2 × this many in
+     *                   all, a quarter of them inside a checkpoint write and the rest at random points, three per run
+     * @param numeric    drills per numerical fault class and policy
      * @param work       a scratch folder for run folders
      * @param doc        where to write the Markdown table (null: print only)
      */
-    public static List<FaultDrills.Outcome> run(Path home, int injections, Path work, Path doc, PrintStream out) throws Exception {
+    public static List<FaultDrills.Outcome> run(Path home, int injections, int numeric, Path work, Path doc, PrintStream out) throws Exception {
         RunConfig c = FaultDrills.drillConfig(8);
         Files.createDirectories(work);
         String reference = FaultDrills.reference(c, work.resolve("reference"));
         out.println("reference fingerprint (undisturbed, local[2]): " + reference);
-        List<FaultDrills.Outcome> all = new ArrayList<>();
-        int n = 0;
+        int inWrite = Math.max(1, injections / 2);
+        int randomRuns = Math.max(1, (2 * injections - inWrite) / KILLS_PER_RUN);
+        // The table is rewritten after every drill, marked partial until the end: a pass cut short still
+        // leaves an honest record of the drills it finished.
+        Pass pass = new Pass(doc, out, injections, numeric, randomRuns * KILLS_PER_RUN, inWrite);
+        for (String signal : List.of("TERM", "INT")) {
+            for (int i = 0; i < SIGNALS; i++) {
+                pass.report(FaultDrills.signalStop(c, work.resolve("sig" + signal + "-" + i), reference, signal, 1 + 3 * i, 150L * i));
+            }
+        }
+        pass.report(FaultDrills.concurrentWriter(c, work.resolve("second-fresh"), reference, false));
+        pass.report(FaultDrills.concurrentWriter(c, work.resolve("second-resume"), reference, true));
+        for (int i = 0; i < randomRuns; i++) {
+            pass.report(FaultDrills.driverKills(c, work.resolve("driver-" + i), reference, KILLS_PER_RUN, 100 + i));
+        }
+        for (int i = 0; i < inWrite; i++) {
+            pass.report(FaultDrills.driverHaltInCheckpointWrite(c, work.resolve("halt-" + i), reference, 2 + i % 6));
+        }
+        for (String kind : List.of("truncate", "flip", "delete", "foreign")) {
+            for (int i = 0; i < injections; i++) {
+                pass.report(FaultDrills.checkpointDamage(c, work.resolve("ckpt-" + kind + "-" + i), reference, kind, 3 + i % 4, 200 + i));
+            }
+        }
+        pass.load = LoadBench.run(LOAD_RUNS, LOAD_PARALLEL, 8, "local[2]", work.resolve("load"), out);
+        if (!pass.load.held()) {
+            pass.all.add(new FaultDrills.Outcome("load", false, String.join("; ", pass.load.mismatches())));
+        }
+        pass.write();
         Path clusterHome = work.resolve("cluster");
         try {
             String master = startCluster(home, clusterHome);
             out.println("standalone cluster: " + master);
             for (int i = 0; i < injections; i++) {
-                report(out, all, FaultDrills.executorKill(clusterConf(master).setAppName("drill-" + i), c, work.resolve("exec-" + i),
+                pass.report(FaultDrills.executorKill(clusterConf(master).setAppName("drill-" + i), c, work.resolve("exec-" + i),
                         reference, 2 + i % 6, 1500));
             }
         } finally {
             stopCluster(home, clusterHome);
         }
-        for (int i = 0; i < injections; i++) {
-            report(out, all, FaultDrills.driverKills(c, work.resolve("driver-" + i), reference, 3, 100 + i));
-        }
-        for (int i = 0; i < injections; i++) {
-            report(out, all, FaultDrills.driverHaltInCheckpointWrite(c, work.resolve("halt-" + i), reference, 2 + i % 6));
-        }
-        for (String kind : List.of("truncate", "flip", "delete", "foreign")) {
-            for (int i = 0; i < injections; i++) {
-                report(out, all, FaultDrills.checkpointDamage(c, work.resolve("ckpt-" + kind + "-" + i), reference, kind, 3 + i % 4, 200 + i));
-            }
-        }
+        int n = 0;
         for (String kind : List.of("loss", "gradient", "hvp", "hypergradient", "explode")) {
             for (String policy : List.of("fail", "skip-task", "clip")) {
-                for (int i = 0; i < injections; i++) {
+                for (int i = 0; i < numeric; i++) {
                     n++;
-                    report(out, all, FaultDrills.numeric(c, work.resolve("num-" + n), reference, kind, policy, 2 + i % 6, n % 4, 2 + i % 6));
+                    pass.report(FaultDrills.numeric(c, work.resolve("num-" + n), reference, kind, policy, 2 + i % 6, n % 4, 2 + i % 6));
                 }
             }
         }
-        BadInputCorpus.Result corpus = BadInputCorpus.run();
+        pass.corpus = BadInputCorpus.run();
         out.printf(Locale.ROOT, "bad-input corpus: %d/%d cases refused with the right exit code and message, nothing left behind%n",
-                corpus.passed(), corpus.total());
-        for (String f : corpus.failures()) {
+                pass.corpus.passed(), pass.corpus.total());
+        for (String f : pass.corpus.failures()) {
             out.println("  FAILED " + f);
-            all.add(new FaultDrills.Outcome("bad input", false, f));
+            pass.all.add(new FaultDrills.Outcome("bad input", false, f));
         }
-        if (doc != null) {
-            writeTable(doc, table(all), injections, corpus);
-            out.println("wrote " + doc);
-        }
-        return all;
+        pass.finished = true;
+        pass.write();
+        return pass.all;
     }
 
-    private static void report(PrintStream out, List<FaultDrills.Outcome> all, FaultDrills.Outcome o) {
-        all.add(o);
-        out.printf(Locale.ROOT, "%-28s %s  %s%n", o.fault(), o.survived() ? "survived" : "LOST    ", o.detail());
+    /** The drills of one pass so far, and its table. */
+    private static final class Pass {
+        final Path doc;
+        final PrintStream out;
+        final int injections;
+        final int numeric;
+        final int randomKills;
+        final int inWrite;
+        final List<FaultDrills.Outcome> all = new ArrayList<>();
+        LoadBench.Result load;
+        BadInputCorpus.Result corpus;
+        boolean finished;
+
+        Pass(Path doc, PrintStream out, int injections, int numeric, int randomKills, int inWrite) {
+            this.doc = doc;
+            this.out = out;
+            this.injections = injections;
+            this.numeric = numeric;
+            this.randomKills = randomKills;
+            this.inWrite = inWrite;
+        }
+
+        void report(FaultDrills.Outcome o) throws IOException {
+            all.add(o);
+            out.printf(Locale.ROOT, "%-36s %s  %s%n", o.fault(), o.survived() ? "survived" : "LOST    ", o.detail());
+            write();
+        }
+
+        void write() throws IOException {
+            if (doc != null) {
+                writeTable(doc, table(all), injections, numeric, randomKills, inWrite, load, corpus, finished);
+            }
+        }
     }
+
+    /** Driver kills per random-kill drill. */
+    private static final int KILLS_PER_RUN = 3;
+    /** Stops per signal (SIGTERM, SIGINT). */
+    private static final int SIGNALS = 2;
+    /** The load run: a sweep of this many runs, this many at a time, in one application on local[2]. */
+    private static final int LOAD_RUNS = 16;
+    private static final int LOAD_PARALLEL = 8;
 
     /** Fault class → {injections, survived}. */
     static Map<String, int[]> table(List<FaultDrills.Outcome> all) {
@@ -103,10 +157,20 @@ public final class FaultBench {
         return t;
     }
 
-    private static void writeTable(Path doc, Map<String, int[]> t, int injections, BadInputCorpus.Result corpus) throws IOException {
+    static void writeTable(Path doc, Map<String, int[]> t, int injections, int numeric, int randomKills, int inWrite,
+                           LoadBench.Result load, BadInputCorpus.Result corpus, boolean finished) throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append("# Reliability, measured\n\n## Faults\n\n");
-        sb.append("Written by `deploy/bin/hypergrad bench faults --injections ").append(injections).append("` on ")
+        if (!finished) {
+            sb.append(String.format(Locale.ROOT, "**Partial.** The pass below had not finished when this file was last written (it is "
+                    + "rewritten after every drill): each row counts the drills finished so far, and a class without a row was not "
+                    + "reached. A whole pass runs, in this order: 2 SIGTERM and 2 SIGINT stops, 2 second writers, %d driver kills at "
+                    + "random points and %d inside a checkpoint write, %d damaged checkpoints of each kind, the load sweep, %d executor "
+                    + "kills, %d drills of each numerical fault and policy, and the bad-input corpus.%n%n",
+                    randomKills, inWrite, injections, injections, numeric));
+        }
+        sb.append("Written by `deploy/bin/hypergrad bench faults --injections ").append(injections).append(" --numeric ").append(numeric)
+                .append("` on ")
                 .append(LocalDate.now()).append(" — every count below is what that run observed. Each drill injects one fault ")
                 .append("into a real run of a small sinusoid config (8 rounds, 4 tasks, HyperDistill with θ refits) and ")
                 .append("checks it against an undisturbed run of the same config: **survived** means the run finished with ")
@@ -114,17 +178,45 @@ public final class FaultBench {
                 .append("differs from the undisturbed run's by design: the fault was counted in `metrics.jsonl`, λ stayed ")
                 .append("finite and the fingerprint was identical on one and two executor threads).\n\n");
         t.remove("bad input");
+        t.remove("load");
         sb.append("| fault class | injections | survived, nothing lost |\n|---|---|---|\n");
         for (Map.Entry<String, int[]> e : t.entrySet()) {
             sb.append("| ").append(e.getKey()).append(" | ").append(e.getValue()[0]).append(" | ").append(e.getValue()[1]).append(" |\n");
         }
+        sb.append(String.format(Locale.ROOT, "%nDriver kills in all: %d at random points (%d per run) and %d inside a checkpoint write.%n",
+                randomKills, KILLS_PER_RUN, inWrite));
+        if (load == null) {
+            sb.append("\n## Load\n\nNot reached in this pass.\n");
+        } else {
+            sb.append(String.format(Locale.ROOT, """
+
+                ## Load
+
+                A sweep of %d runs of the drill config (seeds 1–%d) in one Spark application on `%s`, first one run at a time,
+                then %d at a time, each in its own FAIR pool (`LoadBench`, after a warm-up run outside both timings):
+
+                | runs | at a time | wall time | complete | fingerprint equal to the run alone |
+                |---|---|---|---|---|
+                | %d | 1 | %.1f s | %d | — |
+                | %d | %d | %.1f s | %d | %d |
+
+                """, load.runs(), load.runs(), load.master(), load.parallel(), load.runs(), load.sequentialSeconds(), load.completed(),
+                load.runs(), load.parallel(), load.concurrentSeconds(), load.completed(), load.identical()));
+            sb.append(String.format(Locale.ROOT, "Throughput %.2f× that of one run at a time (one measurement, on 2 cores shared with other work).%n",
+                    load.sequentialSeconds() / load.concurrentSeconds()));
+        }
         sb.append("\n## Bad input\n\nThe corpus in `driver/src/main/resources/bad-input/` (`cases.tsv`; also run by `BadInputCorpusTest`): ")
                 .append("each case must exit with its documented code, print one `hypergrad: …` line naming the key, field or file, ")
-                .append("print no stack trace, and leave no new file behind.\n\n| kind | cases | right exit code and message, nothing left |\n|---|---|---|\n");
-        for (Map.Entry<String, int[]> e : corpus.byKind().entrySet()) {
-            sb.append("| ").append(e.getKey()).append(" | ").append(e.getValue()[0]).append(" | ").append(e.getValue()[1]).append(" |\n");
+                .append("print no stack trace, and leave no new file behind.\n\n");
+        if (corpus == null) {
+            sb.append("Not reached in this pass.\n");
+        } else {
+            sb.append("| kind | cases | right exit code and message, nothing left |\n|---|---|---|\n");
+            for (Map.Entry<String, int[]> e : corpus.byKind().entrySet()) {
+                sb.append("| ").append(e.getKey()).append(" | ").append(e.getValue()[0]).append(" | ").append(e.getValue()[1]).append(" |\n");
+            }
+            sb.append("| **all** | ").append(corpus.total()).append(" | ").append(corpus.passed()).append(" |\n");
         }
-        sb.append("| **all** | ").append(corpus.total()).append(" | ").append(corpus.passed()).append(" |\n");
         sb.append("""
 
                 ## How each fault is injected
@@ -142,6 +234,15 @@ public final class FaultBench {
                 - **checkpoint truncate / flip / delete / foreign**: the newest checkpoint of a stopped run is cut at a
                   random length, has a random bit flipped, is deleted, or is replaced by a valid checkpoint of another
                   config (another seed); the resume must report it, use the previous one and finish identically.
+                - **SIGTERM / SIGINT stop and resume**: `hypergrad run` as a separate JVM (tasks slowed to 300 ms, so the
+                  signal lands inside a round's job) is sent the signal after a chosen round; it must exit 5 with the one line
+                  `hypergrad: stopped by SIG… during round R; nothing lost; resume with: …` and no stack trace on stderr, keep
+                  a checkpoint of every round it reported complete, and `--resume` must finish identically.
+                - **second writer into a running folder**: while a run is in its second round, another `hypergrad run` into
+                  the same folder — a fresh one, and one with `--resume` — must be refused at once (exit 2, naming the
+                  holder's host, pid and start) without writing anything; the first finishes identically with one metrics
+                  line per round. A lock left by a killed driver is recognised as stale (its pid has ended on this host), so
+                  the driver-kill drills resume with no manual step.
                 - **NaN/Inf loss / gradient / hvp / hypergradient, exploding loss**: a test hook poisons that value (or
                   multiplies the loss by 10¹², a diverging inner loop) at one task and inner step ≥ 2 (divergence is judged
                   against a window's first loss); under `fail` the run must stop naming round, task and step and a resume

@@ -110,7 +110,11 @@ public final class FaultDrills {
         return Files.readString(dir.resolve("summary.json")).contains("\"lambdaSha256\":\"" + reference + "\"");
     }
 
-    private static final java.util.regex.Pattern ROUND_LINE = java.util.regex.Pattern.compile("^round (\\d+)/\\d+");
+    /**
+     * A completed round's line ("round 3/8 · valLoss …"), never a progress line of a job still running
+     * ("round 3/8 · 4 episodes · …: 1/4", printed when a round runs long, as on a busy machine).
+     */
+    private static final java.util.regex.Pattern ROUND_LINE = java.util.regex.Pattern.compile("^round (\\d+)/\\d+ · valLoss ");
     /** λ and the losses must never be NaN/∞ (valAccuracy is NaN on regression problems by definition). */
     private static final java.util.regex.Pattern NON_FINITE_METRIC =
             java.util.regex.Pattern.compile("\"(lambdaNorm|hypergradNorm|trainLoss|valLoss)\":(NaN|-?Infinity)");
@@ -222,7 +226,9 @@ public final class FaultDrills {
                 break;
             }
             int kept = checkpoints(dir, c).loadNewest().map(s -> s.round).orElse(0);
-            log.add(String.format("kill %d after round %d (+%d ms): resumed from round %d", k + 1, reported, delayMillis, kept));
+            // The killed driver's lock stays behind: the resume must find it stale by itself.
+            String lock = Files.exists(dir.resolve(io.hypergrad.driver.output.RunLock.FILE)) ? "its lock left behind, " : "";
+            log.add(String.format("kill %d after round %d (+%d ms): %sresumed from round %d", k + 1, reported, delayMillis, lock, kept));
             if (kept < reported) {
                 return new Outcome("driver kill -9 (" + kills + " per run)", false, String.join("; ", log) + ": round " + reported + " was reported complete but lost");
             }
@@ -260,8 +266,12 @@ public final class FaultDrills {
                         same ? "identical" : "DIFFERENT"));
     }
 
-    /** {@code java … Main run CONF --out DIR [--resume] --master local[2]} with this JVM's flags and classpath. */
+    /** {@code java … Main run CONF --out DIR [--resume] --master local[2]} with this JVM's flags and classpath, stderr into stdout. */
     static Process driver(Path conf, Path dir, boolean resume, String... jvmFlags) throws IOException {
+        return new ProcessBuilder(driverCommand(conf, dir, resume, jvmFlags)).redirectErrorStream(true).directory(new File(".")).start();
+    }
+
+    private static List<String> driverCommand(Path conf, Path dir, boolean resume, String... jvmFlags) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(List.of(jvmFlags));
@@ -275,7 +285,124 @@ public final class FaultDrills {
         if (resume) {
             cmd.add("--resume");
         }
-        return new ProcessBuilder(cmd).redirectErrorStream(true).directory(new File(".")).start();
+        return cmd;
+    }
+
+    /** The one line a stopped run prints on stderr. */
+    private static final java.util.regex.Pattern STOP_LINE = java.util.regex.Pattern.compile(
+            "^hypergrad: stopped by (SIGTERM|SIGINT) during round (\\d+); nothing lost; resume with: deploy/bin/hypergrad run \\S+ --out \\S+ .*--resume$");
+    /** A line of a Java stack trace, or an exception's header line. */
+    private static final java.util.regex.Pattern STACK_TRACE = java.util.regex.Pattern.compile(
+            "(^\\s+at \\S+\\(.*\\)$)|(^Caused by: )|(^\\S+(Exception|Error)(: .*)?$)|(^Exception in thread )", java.util.regex.Pattern.MULTILINE);
+
+    /**
+     * Runs the config as a driver JVM, sends it {@code signal} ({@code TERM} or {@code INT}) after
+     * {@code afterRounds} reported rounds plus {@code delayMillis}, and checks the graceful stop: exit
+     * {@link io.hypergrad.driver.cli.ExitCode#STOPPED}, one {@code hypergrad: stopped by SIG… during round R;
+     * nothing lost; resume with: …} line on stderr and no stack trace, a checkpoint covering every round
+     * reported complete; then {@code --resume} must finish with the reference fingerprint.
+     */
+    public static Outcome signalStop(RunConfig c, Path dir, String reference, String signal, int afterRounds, long delayMillis)
+            throws IOException, InterruptedException {
+        String label = "SIG" + signal + " stop and resume";
+        Path conf = writeConfig(c, dir);
+        List<String> cmd = new ArrayList<>();
+        // A parent started in the background may ignore SIGINT, and its children inherit that: restore the default.
+        cmd.addAll(List.of("env", "--default-signal=INT,TERM"));
+        // Tasks slowed to 300 ms: the signal lands inside a round's job, which the stop must abandon.
+        cmd.addAll(driverCommand(conf, dir, false, "-D" + PartitionFunction.TASK_DELAY_MILLIS + "=300"));
+        Path stderr = dir.resolveSibling(dir.getFileName() + ".stderr");
+        Process p = new ProcessBuilder(cmd).redirectError(stderr.toFile()).directory(new File(".")).start();
+        int reported = -1;
+        boolean sent = false;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                java.util.regex.Matcher m = ROUND_LINE.matcher(line);
+                if (m.find()) {
+                    reported = Integer.parseInt(m.group(1));
+                    if (!sent && reported >= afterRounds) {
+                        Thread.sleep(delayMillis);
+                        new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).start().waitFor(10, TimeUnit.SECONDS);
+                        sent = true;
+                    }
+                }
+            }
+        }
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return new Outcome(label, false, "the driver did not end within 120 s of SIG" + signal);
+        }
+        String err = Files.readString(stderr);
+        List<String> hypergradLines = err.lines().filter(l -> l.startsWith("hypergrad: ")).toList();
+        java.util.regex.Matcher stop = hypergradLines.size() == 1 ? STOP_LINE.matcher(hypergradLines.get(0)) : null;
+        java.util.regex.Matcher trace = STACK_TRACE.matcher(err);
+        if (p.exitValue() != io.hypergrad.driver.cli.ExitCode.STOPPED || stop == null || !stop.find() || !stop.group(1).equals("SIG" + signal)
+                || trace.find()) {
+            return new Outcome(label, false, "after round " + reported + ": exit " + p.exitValue() + ", stderr: " + tail(err));
+        }
+        int kept = checkpoints(dir, c).loadNewest().map(s -> s.round).orElse(0);
+        if (kept < reported) {
+            return new Outcome(label, false, "round " + reported + " was reported complete but the newest checkpoint is round " + kept);
+        }
+        String failed = resumeToEnd(conf, dir);
+        if (failed != null) {
+            return new Outcome(label, false, "stopped in round " + stop.group(2) + "; the resume failed: " + failed);
+        }
+        boolean same = endedWith(dir, reference);
+        return new Outcome(label, same, String.format("SIG%s after round %d (+%d ms): exit 5, \"stopped … during round %s\", no stack trace; "
+                + "checkpoint of round %d kept; resumed: fingerprint %s", signal, reported, delayMillis, stop.group(2), kept, same ? "identical" : "DIFFERENT"));
+    }
+
+    /**
+     * Starts a run as a driver JVM and, once it has reported its first round, a second writer into the same
+     * folder (a fresh run, or with {@code --resume}: a restart while the first still runs). The second must be
+     * refused with exit 2 naming the first (its pid) before writing anything; the first must finish with the
+     * reference fingerprint and one metrics line per round.
+     */
+    public static Outcome concurrentWriter(RunConfig c, Path dir, String reference, boolean secondResumes) throws IOException, InterruptedException {
+        String label = "second writer into a running folder";
+        Path conf = writeConfig(c, dir);
+        // The first run's tasks are slowed (2 s: a round takes 4 s or more) so that it is still running when the
+        // second JVM has started, even on a busy machine; whether it was is checked, not assumed.
+        Process first = driver(conf, dir, false, "-D" + PartitionFunction.TASK_DELAY_MILLIS + "=2000");
+        boolean overlapped = false;
+        String refusal = null;
+        int secondExit = -1;
+        StringBuilder firstOut = new StringBuilder();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                firstOut.append(line).append('\n');
+                if (refusal == null && ROUND_LINE.matcher(line).find()) {
+                    Process second = driver(conf, dir, secondResumes);
+                    refusal = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                    second.waitFor(120, TimeUnit.SECONDS);
+                    secondExit = second.exitValue();
+                    overlapped = first.isAlive();
+                }
+            }
+        }
+        first.waitFor(300, TimeUnit.SECONDS);
+        String what = secondResumes ? "a --resume" : "a fresh run";
+        if (refusal == null) {
+            return new Outcome(label, false, "the first run reported no round: " + tail(firstOut.toString()));
+        }
+        boolean refused = secondExit == io.hypergrad.driver.cli.ExitCode.USAGE && refusal.startsWith("hypergrad: --out ")
+                && refusal.contains("in use by another run (host ") && refusal.contains("pid " + first.pid() + ", since ")
+                && refusal.lines().count() == 1;
+        if (first.exitValue() != 0) {
+            return new Outcome(label, false, "the first run failed (exit " + first.exitValue() + "): " + tail(firstOut.toString()));
+        }
+        if (!overlapped) {
+            return new Outcome(label, false, "inconclusive: the first run had ended before the second writer was done (exit "
+                    + secondExit + "); the machine is too slow for this drill's timing");
+        }
+        int lines = Files.readString(dir.resolve("metrics.jsonl")).strip().split("\n").length;
+        boolean same = endedWith(dir, reference);
+        boolean whole = lines == c.get(RunConfig.ROUNDS);
+        return new Outcome(label, refused && same && whole, String.format("%s started during round 2: exit %d, \"%s\"; the first run: "
+                + "%d metrics lines for %d rounds, fingerprint %s", what, secondExit, refusal, lines, c.get(RunConfig.ROUNDS), same ? "identical" : "DIFFERENT"));
     }
 
     private static String tail(String s) {

@@ -43,8 +43,12 @@ class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", description = "spark: rounds per master, default 12; scale: timed rounds per cell, default 3")
     Integer rounds;
 
-    @Option(names = "--injections", description = "faults: drills per fault class; default 3 (≈ 15 min on 2 cores)")
-    int injections = 3;
+    @Option(names = "--injections", description = "faults: executor kills, damaged checkpoints of each kind, and twice as many driver "
+            + "kills (a quarter inside a checkpoint write); default 10 (with the rest, ≈ 1 h on 2 cores)")
+    int injections = 10;
+
+    @Option(names = "--numeric", description = "faults: drills per numerical fault class and policy (15 classes); default 3")
+    int numeric = 3;
 
     @Option(names = "--doc", description = "faults, tuning: where to write the table; default docs/RELIABILITY.md (faults), "
             + "docs/PERFORMANCE.md (tuning); '-' prints only")
@@ -80,13 +84,16 @@ class BenchCommand implements Callable<Integer> {
                 io.hypergrad.driver.bench.TableOverheadBench.run(System.out);
             }
             case "faults" -> {
-                if (injections < 1) {
-                    throw new io.hypergrad.common.config.ConfigException("--injections " + injections + ": must be at least 1");
+                if (injections < 2) {
+                    throw new io.hypergrad.common.config.ConfigException("--injections " + injections + ": must be at least 2");
+                }
+                if (numeric < 1) {
+                    throw new io.hypergrad.common.config.ConfigException("--numeric " + numeric + ": must be at least 1");
                 }
                 Path target = doc == null ? home.resolve("docs/RELIABILITY.md") : doc.equals("-") ? null : Path.of(doc);
                 Path work = java.nio.file.Files.createTempDirectory("hypergrad-faults");
                 java.util.List<io.hypergrad.driver.bench.FaultDrills.Outcome> all =
-                        io.hypergrad.driver.bench.FaultBench.run(home, injections, work, target, System.out);
+                        io.hypergrad.driver.bench.FaultBench.run(home, injections, numeric, work, target, System.out);
                 long lost = all.stream().filter(o -> !o.survived()).count();
                 if (lost > 0) {
                     System.out.println(lost + " drill(s) did not survive");

@@ -12,4 +12,6 @@ public final class ExitCode {
     public static final int DATA = 3;
     /** The run failed (a Spark job, a non-finite hypergradient under the fail policy, …). */
     public static final int FAILED = 4;
+    /** Stopped by SIGTERM, SIGINT or a cancel at a safe point: nothing lost, {@code --resume} continues it. */
+    public static final int STOPPED = 5;
 }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, DemoCommand.class, ConfigCommand.class, SweepCommand.class, BenchCommand.class,
                 HypergradientCommand.class, ReportCommand.class, ExperimentCommand.class, ExportCommand.class, InitCommand.class, PredictCommand.class,
                 CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 ok, 2 usage or config error, 3 data error, 4 run failed."})
+        footer = {"", "Exit codes: 0 ok, 2 usage or config error, 3 data error, 4 run failed, 5 stopped by a signal (nothing lost; --resume)."})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -63,6 +63,9 @@ public final class Main implements Runnable {
             }
             if (t instanceof DatasetException) {
                 return ExitCode.DATA;
+            }
+            if (t instanceof io.hypergrad.driver.round.RunStoppedException) {
+                return ExitCode.STOPPED;
             }
             if (t instanceof RunFailedException) {
                 return ExitCode.FAILED;

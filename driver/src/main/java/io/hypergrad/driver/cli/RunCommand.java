@@ -5,7 +5,10 @@ import io.hypergrad.common.config.ConfigException;
 import io.hypergrad.common.config.RunConfig;
 import io.hypergrad.driver.data.TablePreparation;
 import io.hypergrad.driver.output.RunFolder;
+import io.hypergrad.driver.output.RunLock;
 import io.hypergrad.driver.round.RoundLoop;
+import io.hypergrad.driver.round.RunStoppedException;
+import io.hypergrad.driver.round.SafeStop;
 import io.hypergrad.driver.spark.SparkSetup;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -89,23 +92,31 @@ class RunCommand implements Callable<Integer> {
         // Data and contradictory settings are refused here, before Spark starts or the run folder exists.
         RoundLoop.preflight(c, conf);
         requireFolderPath(dir);
-        // Starting Spark takes seconds (longer on a busy machine): say so — but only once the input passed its
-        // checks, so that refused input leaves stdout empty (the bad-input corpus holds the CLI to that).
-        // (A table is read once Spark runs; its checks come after, so it is announced by the banner below.)
-        if (!TablePreparation.needed(c)) {
-            System.out.println("hypergrad: " + c.get(RunConfig.PROBLEM) + ": data loaded and checked; starting Spark…");
-            System.out.flush();
-        }
+        boolean folderExisted = folderExists(dir);
+        // One writer per run folder: a second one is refused here, before Spark starts or anything is written.
         Map<String, Object> summary;
         RunFolder folder;
-        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-            c = prepareTable(sc, c, conf, dir, resume);
-            System.out.printf("hypergrad: %s · estimator %s · aggregator %s · %d rounds × %d tasks · master %s%n",
-                    c.get(RunConfig.PROBLEM), c.get(RunConfig.ESTIMATOR), c.get(RunConfig.AGGREGATOR), c.get(RunConfig.ROUNDS),
-                    c.get(RunConfig.META_BATCH), conf.get("spark.master"));
-            folder = new RunFolder(dir, sc.hadoopConfiguration());
-            System.out.println("hypergrad: outputs in " + io.hypergrad.common.config.Redaction.text(folder.pathOf("")));
-            summary = new RoundLoop(sc, c, folder, new Progress(System.out)).run(resume, -1);
+        SafeStop stop = new SafeStop("hypergrad-run");
+        try (RunLock lock = RunLock.acquire(dir, SparkSetup.hadoopConfiguration(conf), c.get(RunConfig.LOCK_LEASE));
+             SignalStop signals = SignalStop.install(stop::request)) {
+            // Starting Spark takes seconds (longer on a busy machine): say so — but only once the input passed its
+            // checks, so that refused input leaves stdout empty (the bad-input corpus holds the CLI to that).
+            // (A table is read once Spark runs; its checks come after, so it is announced by the banner below.)
+            if (!TablePreparation.needed(c)) {
+                System.out.println("hypergrad: " + c.get(RunConfig.PROBLEM) + ": data loaded and checked; starting Spark…");
+                System.out.flush();
+            }
+            try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+                c = prepareTable(sc, c, conf, dir, resume, folderExisted);
+                System.out.printf("hypergrad: %s · estimator %s · aggregator %s · %d rounds × %d tasks · master %s%n",
+                        c.get(RunConfig.PROBLEM), c.get(RunConfig.ESTIMATOR), c.get(RunConfig.AGGREGATOR), c.get(RunConfig.ROUNDS),
+                        c.get(RunConfig.META_BATCH), conf.get("spark.master"));
+                folder = new RunFolder(dir, sc.hadoopConfiguration());
+                System.out.println("hypergrad: outputs in " + io.hypergrad.common.config.Redaction.text(folder.pathOf("")));
+                summary = stop.run(sc, c, folder, lock, new Progress(System.out), resume);
+            }
+        } catch (RunStoppedException e) {
+            throw e.resumeWith(resumeCommand(dir));
         }
         printSummary(summary, folder);
         System.out.println("hypergrad: drawing the report's plots…");
@@ -115,19 +126,15 @@ class RunCommand implements Callable<Integer> {
 
     /**
      * A table run's table, read and cached into the run folder before the run starts, then the checks that
-     * need its sizes: a failure leaves nothing behind (a run folder this call created is removed again).
+     * need its sizes: a failure leaves nothing behind (a run folder this run created is removed again).
+     *
+     * @param existed whether the run folder existed before this run (its lock) created it
      */
-    static RunConfig prepareTable(JavaSparkContext sc, RunConfig c, SparkConf conf, String dir, boolean resume) {
+    static RunConfig prepareTable(JavaSparkContext sc, RunConfig c, SparkConf conf, String dir, boolean resume, boolean existed) {
         if (!TablePreparation.needed(c)) {
             return c;
         }
         org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(dir);
-        boolean existed;
-        try {
-            existed = root.getFileSystem(sc.hadoopConfiguration()).exists(root);
-        } catch (java.io.IOException e) {
-            existed = true;
-        }
         try {
             RunConfig prepared = TablePreparation.prepare(SparkSession.builder().sparkContext(sc.sc()).getOrCreate(), c, dir, resume);
             RoundLoop.preflight(prepared, conf);
@@ -144,16 +151,64 @@ class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Refuses a run folder path that names an existing file (Hadoop would only fail after Spark started). */
-    static void requireFolderPath(String dir) {
+    /** Whether the run folder exists already (an unreachable file system counts as yes: nothing is removed then). */
+    private static boolean folderExists(String dir) {
         try {
             org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(dir);
-            org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(new org.apache.hadoop.conf.Configuration());
-            if (fs.exists(p) && !fs.getFileStatus(p).isDirectory()) {
-                throw new ConfigException("--out " + dir + ": is a file, not a run folder");
+            return p.getFileSystem(new org.apache.hadoop.conf.Configuration()).exists(p);
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
+    /** The command line that resumes this run: the same config, folder and overrides, with {@code --resume}. */
+    private String resumeCommand(String dir) {
+        StringBuilder sb = new StringBuilder("deploy/bin/hypergrad run ").append(config).append(" --out ").append(dir);
+        if (master != null) {
+            sb.append(" --master ").append(master);
+        }
+        if (rounds != null) {
+            sb.append(" --rounds ").append(rounds);
+        }
+        for (String s : sets) {
+            sb.append(" --set '").append(s).append('\'');
+        }
+        return io.hypergrad.common.config.Redaction.text(sb.append(" --resume").toString());
+    }
+
+    /**
+     * Refuses a run folder path that cannot be one, naming why (Hadoop would only fail after Spark started):
+     * empty, an unknown file system, an existing file, a path under a file, or a folder this user cannot
+     * write in. An unreachable file system is reported when the lock is taken.
+     */
+    static void requireFolderPath(String dir) {
+        if (dir.isBlank()) {
+            throw new ConfigException("--out: empty; name a run folder");
+        }
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(dir);
+        org.apache.hadoop.fs.FileSystem fs;
+        try {
+            fs = p.getFileSystem(new org.apache.hadoop.conf.Configuration());
+        } catch (java.io.IOException e) {
+            throw new ConfigException("--out " + dir + ": " + e.getMessage());
+        }
+        try {
+            org.apache.hadoop.fs.Path existing = p;
+            while (existing != null && !fs.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing == null) {
+                return;
+            }
+            if (!fs.getFileStatus(existing).isDirectory()) {
+                throw new ConfigException("--out " + dir + ": " + (existing.equals(p) ? "is a file, not a run folder"
+                        : existing + " is a file, so no run folder can be made under it"));
+            }
+            if (fs instanceof org.apache.hadoop.fs.LocalFileSystem local && !local.pathToFile(existing).canWrite()) {
+                throw new ConfigException("--out " + dir + ": " + existing + " is not writable by this user");
             }
         } catch (java.io.IOException e) {
-            // Unreachable file systems are reported when the run folder is created.
+            // Unreachable file systems are reported when the run folder is locked.
         }
     }
 

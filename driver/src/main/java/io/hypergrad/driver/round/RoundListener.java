@@ -17,6 +17,28 @@ public interface RoundListener {
     /** At the end, with the summary written to {@code summary.json}. */
     default void onFinish(Map<String, Object> summary) {}
 
+    /** This listener, then {@code action} with the round's number, after each round. */
+    default RoundListener afterEachRound(java.util.function.IntConsumer action) {
+        RoundListener inner = this;
+        return new RoundListener() {
+            @Override
+            public void onRound(int round, int rounds, Map<String, Object> metrics, double etaSeconds) {
+                inner.onRound(round, rounds, metrics, etaSeconds);
+                action.accept(round);
+            }
+
+            @Override
+            public void onPhase(String phase, int done, int total, double etaSeconds) {
+                inner.onPhase(phase, done, total, etaSeconds);
+            }
+
+            @Override
+            public void onFinish(Map<String, Object> summary) {
+                inner.onFinish(summary);
+            }
+        };
+    }
+
     /** A listener that ignores everything. */
     RoundListener NONE = (round, rounds, metrics, eta) -> { };
 }

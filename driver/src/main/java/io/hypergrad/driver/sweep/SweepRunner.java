@@ -2,7 +2,10 @@ package io.hypergrad.driver.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hypergrad.common.config.ConfigException;
+import io.hypergrad.common.config.RunConfig;
 import io.hypergrad.driver.output.RunFolder;
+import io.hypergrad.driver.output.RunLock;
 import io.hypergrad.driver.round.RoundListener;
 import io.hypergrad.driver.round.RoundLoop;
 import java.io.IOException;
@@ -19,7 +22,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * Runs a sweep's runs inside one Spark application, up to N at a time, each in its own FAIR scheduler
- * pool so they share the executors. Resumable: a run with a {@code summary.json} is skipped, one with
+ * pool so they share the executors. Each run holds its folder's {@link RunLock} while it runs, so a sweep
+ * started twice never has two writers in one run folder. Resumable: a run with a {@code summary.json} is skipped, one with
  * checkpoints resumes from the newest valid one. At the end it writes the ranking as CSV and Markdown.
  */
 public final class SweepRunner {
@@ -54,10 +58,19 @@ public final class SweepRunner {
                     // Job group, pool and description are thread-local in Spark: each run owns its thread.
                     sc.setLocalProperty("spark.scheduler.pool", r.name());
                     sc.setJobGroup("sweep:" + spec.name() + ":" + r.name(), "sweep " + spec.name() + " · " + r.name(), true);
+                    // Each run takes its folder's lock: a run another process writes (the sweep started twice) is
+                    // left to it, untouched.
+                    RunLock lock;
                     try {
+                        lock = RunLock.acquire(f.uri(), sc.hadoopConfiguration(), r.config().get(RunConfig.LOCK_LEASE));
+                    } catch (ConfigException busy) {
+                        progress.accept(r.name(), "not run: " + busy.getMessage());
+                        return null;
+                    }
+                    try (lock) {
                         RoundListener l = (round, rounds, m, eta) -> progress.accept(r.name(),
                                 String.format(Locale.ROOT, "round %d/%d valLoss %.4g", round, rounds, ((Number) m.get("valLoss")).doubleValue()));
-                        new RoundLoop(sc, r.config(), f, l).run(true, -1);
+                        new RoundLoop(sc, r.config(), f, l.afterEachRound(round -> lock.heartbeat())).run(true, -1);
                         progress.accept(r.name(), "complete");
                     } catch (RuntimeException e) {
                         f.writeText("FAILED", e.getMessage() + "\n");

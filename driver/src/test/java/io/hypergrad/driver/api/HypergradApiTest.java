@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypergrad.common.config.ConfigException;
 import io.hypergrad.driver.round.RunFailedException;
+import io.hypergrad.driver.round.RunStoppedException;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -60,12 +62,30 @@ class HypergradApiTest {
     }
 
     @Test
-    void aCancelledRunStopsAndSaysSo(@TempDir Path tmp) throws Exception {
-        Hypergrad.Handle h = small(tmp).rounds(100_000).listener((round, rounds, m, eta) -> { }).start();
-        Thread.sleep(1500);
+    void aCancelledRunStopsAtASafePointAndTheSameFitResumesItToTheUninterruptedFingerprint(@TempDir Path tmp) throws Exception {
+        String uninterrupted = (String) small(tmp.resolve("whole")).rounds(30).fit().summary().get("lambdaSha256");
+        CountDownLatch threeRounds = new CountDownLatch(3);
+        Hypergrad cut = small(tmp.resolve("cut")).rounds(30);
+        Hypergrad.Handle h = cut.listener((round, rounds, m, eta) -> threeRounds.countDown()).start();
+        assertTrue(threeRounds.await(120, TimeUnit.SECONDS));
         h.cancel();
-        RunFailedException e = assertThrows(RunFailedException.class, h::join);
-        assertTrue(e.getMessage().contains("cancel"), e.getMessage());
+        RunStoppedException e = assertThrows(RunStoppedException.class, h::join);
+        assertTrue(e.getMessage().startsWith("stopped by cancel() during round ") && e.getMessage().endsWith("; nothing lost"), e.getMessage());
+        assertEquals(uninterrupted, cut.fit().summary().get("lambdaSha256"));
+    }
+
+    @Test
+    void aSecondFitIntoTheFolderOfARunningOneIsRefused(@TempDir Path tmp) throws Exception {
+        CountDownLatch firstRound = new CountDownLatch(1);
+        Hypergrad.Handle h = small(tmp).rounds(100_000).listener((round, rounds, m, eta) -> firstRound.countDown()).start();
+        try {
+            assertTrue(firstRound.await(120, TimeUnit.SECONDS));
+            ConfigException e = assertThrows(ConfigException.class, () -> small(tmp).start());
+            assertTrue(e.getMessage().contains("in use by another run"), e.getMessage());
+        } finally {
+            h.cancel();
+            assertThrows(RunFailedException.class, h::join);
+        }
     }
 
     @Test

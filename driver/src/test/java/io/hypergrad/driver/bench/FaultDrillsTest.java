@@ -47,4 +47,33 @@ class FaultDrillsTest {
         FaultDrills.Outcome skip = FaultDrills.numeric(CONFIG, tmp.resolve("skip"), reference, "hvp", "skip-task", 3, 1, 4);
         assertTrue(skip.survived(), skip.detail());
     }
+
+    @Test
+    void aLockLeftByAKilledDriverIsTakenOverByTheResumeWithoutAManualStep(@TempDir Path tmp) throws Exception {
+        String reference = FaultDrills.reference(CONFIG, tmp.resolve("reference"));
+        FaultDrills.Outcome o = FaultDrills.driverKills(CONFIG, tmp.resolve("killed"), reference, 1, 7);
+        assertTrue(o.survived(), o.detail());
+        assertTrue(o.detail().contains("its lock left behind, resumed from round"), o.detail());
+    }
+
+    @Test
+    void sigtermStopsAtASafePointWithOneLineAndTheResumeReachesTheFingerprint(@TempDir Path tmp) throws Exception {
+        String reference = FaultDrills.reference(CONFIG, tmp.resolve("reference"));
+        FaultDrills.Outcome o = FaultDrills.signalStop(CONFIG, tmp.resolve("term"), reference, "TERM", 2, 100);
+        assertTrue(o.survived(), o.detail());
+    }
+
+    @Test
+    void sigintStopsAtASafePointWithOneLineAndTheResumeReachesTheFingerprint(@TempDir Path tmp) throws Exception {
+        String reference = FaultDrills.reference(CONFIG, tmp.resolve("reference"));
+        FaultDrills.Outcome o = FaultDrills.signalStop(CONFIG, tmp.resolve("int"), reference, "INT", 3, 0);
+        assertTrue(o.survived(), o.detail());
+    }
+
+    @Test
+    void aSecondWriterIsRefusedBeforeTouchingTheFolderAndTheFirstFinishesUndisturbed(@TempDir Path tmp) throws Exception {
+        String reference = FaultDrills.reference(CONFIG, tmp.resolve("reference"));
+        FaultDrills.Outcome o = FaultDrills.concurrentWriter(CONFIG, tmp.resolve("shared"), reference, true);
+        assertTrue(o.survived(), o.detail());
+    }
 }
