@@ -94,7 +94,7 @@ public final class RoundLoop {
         if (resume && st.round > 0) {
             LOG.info("resuming at round " + st.round + " of " + rounds);
         }
-        folder.writeText("config.conf", Provenance.header(config) + config.resolvedHocon());
+        folder.writeText("config.conf", Provenance.configFile(config));
         startInitialMetaTest(problem, seed);
         LambdaParts lambdaParts = new LambdaParts(problem, st.lambda.length);
         OuterStep outer = new OuterStep(config, problem, st.lambda, (long) rounds * outerStepsPerRound(problem));
