@@ -34,6 +34,15 @@ public final class Forward extends AbstractEstimator {
 
     @Override
     public double[] observe(InnerState zPrev, Batch batch, InnerState z) {
+        advance(zPrev, batch, z);
+        return estimate();
+    }
+
+    /**
+     * Carries the tangents over one inner step (H JVPs) without the validation gradient an estimate costs:
+     * for {@link WindowLocal}, which estimates only at every S-th step.
+     */
+    void advance(InnerState zPrev, Batch batch, InnerState z) {
         requireBegun();
         int h = tangents.length;
         double[] e = new double[h];
@@ -43,7 +52,6 @@ public final class Forward extends AbstractEstimator {
             e[j] = 0.0;
         }
         last = z;
-        return estimate();
     }
 
     @Override

@@ -45,7 +45,8 @@ public final class WindowLocal extends AbstractEstimator {
     private final int stride;
     private boolean reverse;
     private InnerState start;
-    private InnerState[] tangents;
+    /** Forward mode from the window's start: a fresh {@link Forward} per window. */
+    private Forward forward;
     private final List<InnerState> states = new ArrayList<>();
     private IntFunction<Batch> source;
 
@@ -85,16 +86,10 @@ public final class WindowLocal extends AbstractEstimator {
         reverse = mode == Mode.REVERSE || (mode == Mode.AUTO && h > AUTO_FORWARD_MAX);
         start = z0;
         states.clear();
-        tangents = null;
+        forward = null;
         if (!reverse) {
-            if (h > Forward.MAX_HYPER) {
-                throw new IllegalArgumentException("local:forward needs one sweep per hyperparameter per step; |λ| = " + h
-                        + " exceeds " + Forward.MAX_HYPER + " — use local:reverse");
-            }
-            tangents = new InnerState[h];
-            for (int j = 0; j < h; j++) {
-                tangents[j] = z0.zerosLike();
-            }
+            forward = new Forward();
+            forward.begin(problem, lambda, z0);
         }
     }
 
@@ -112,12 +107,7 @@ public final class WindowLocal extends AbstractEstimator {
             }
             states.add(zPrev);
         } else {
-            double[] e = new double[tangents.length];
-            for (int j = 0; j < tangents.length; j++) {
-                e[j] = 1.0;
-                tangents[j] = problem.optimizer().jvp(zPrev, lambda, batch, tangents[j], e, problem.train());
-                e[j] = 0.0;
-            }
+            forward.advance(zPrev, batch, z);
         }
         last = z;
         return (z.step - start.step) % stride == 0 ? estimate() : null;
@@ -127,24 +117,15 @@ public final class WindowLocal extends AbstractEstimator {
     @Override
     public double[] estimate() {
         requireBegun();
+        if (!reverse) {
+            return forward.estimate();
+        }
         Bilevel.ValGradient vg = problem.valGradient(last.w, lambda);
         double[] h = vg.fo().clone();
-        if (reverse) {
-            InnerState adj = Bilevel.seed(last, vg.alpha());
-            for (int i = states.size() - 1; i >= 0; i--) {
-                InnerState zPrev = states.get(i);
-                adj = problem.optimizer().vjp(zPrev, lambda, source.apply(zPrev.step + 1), adj, problem.train(), h);
-            }
-            return h;
-        }
-        double[] alpha = vg.alpha();
-        for (int j = 0; j < tangents.length; j++) {
-            double s = 0;
-            double[] zw = tangents[j].w;
-            for (int i = 0; i < alpha.length; i++) {
-                s += alpha[i] * zw[i];
-            }
-            h[j] += s;
+        InnerState adj = Bilevel.seed(last, vg.alpha());
+        for (int i = states.size() - 1; i >= 0; i--) {
+            InnerState zPrev = states.get(i);
+            adj = problem.optimizer().vjp(zPrev, lambda, source.apply(zPrev.step + 1), adj, problem.train(), h);
         }
         return h;
     }

@@ -58,6 +58,37 @@ class Dl4jExporterTest {
         assertTrue(r.stdout().contains("parameter averaging"), r.stdout());
     }
 
+    @Test
+    void aTunedBinaryClassifierOnARealTableHandsOverWithOneSigmoidOutput() throws Exception {
+        // init's starter config on breast cancer (binary cross-entropy on one logit), run, then exported.
+        io.hypergrad.common.data.Dataset d = io.hypergrad.common.data.SklearnReader.readWithHeader(
+                io.hypergrad.common.data.Datasets.dataDir("") + "/sklearn/breast_cancer.csv");
+        StringBuilder csv = new StringBuilder();
+        for (int j = 0; j < d.featureSize(); j++) {
+            csv.append('f').append(j).append(',');
+        }
+        csv.append("diagnosis\n");
+        double[] row = new double[d.featureSize()];
+        for (int i = 0; i < d.size(); i++) {
+            d.copyExample(i, row, 0);
+            for (double v : row) {
+                csv.append(String.format(java.util.Locale.ROOT, "%s,", (float) v));
+            }
+            csv.append(d.classNames().get(d.labels()[i])).append('\n');
+        }
+        Path table = Files.writeString(tmp.resolve("breast_cancer.csv"), csv);
+        Path conf = tmp.resolve("bc.conf");
+        Out init = run("init", "--data", table.toString(), "--label", "diagnosis", "--out", conf.toString());
+        assertEquals(0, init.code(), init.stderr());
+        Path out = tmp.resolve("bc-run");
+        Out r = run("run", conf.toString(), "--out", out.toString(), "--master", "local[2]");
+        assertEquals(0, r.code(), r.stderr());
+        Out export = run("export", out.toString(), "--out", tmp.resolve("bc-export").toString());
+        assertEquals(0, export.code(), export.stderr());
+        MultiLayerNetwork back = Dl4jExport.unzip(Files.readAllBytes(tmp.resolve("bc-export/model-dl4j.zip")));
+        assertEquals(1, back.layerSize(back.getnLayers() - 1), "one sigmoid output for a binary classifier");
+    }
+
     record Out(int code, String stdout, String stderr) {}
 
     static Out run(String... args) {

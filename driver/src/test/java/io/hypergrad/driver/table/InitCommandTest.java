@@ -60,12 +60,6 @@ class InitCommandTest {
             assertTrue(agree > 0.9, "predictions agree with the labels on " + agree + " of the rows");
         }
 
-        // The tuned binary classifier hands over to DL4J (one sigmoid output, binary cross-entropy), forward pass checked.
-        ByteArrayOutputStream exportErr = new ByteArrayOutputStream();
-        code = Main.execute(new PrintStream(new ByteArrayOutputStream()), new PrintStream(exportErr, true, StandardCharsets.UTF_8),
-                "export", run.toString(), "--out", tmp.resolve("export").toString());
-        assertEquals(0, code, exportErr.toString(StandardCharsets.UTF_8));
-
         // An existing --out is not overwritten; a label that is not a column names the columns there are.
         ByteArrayOutputStream again = new ByteArrayOutputStream();
         assertEquals(2, Main.execute(new PrintStream(new ByteArrayOutputStream()), new PrintStream(again, true, StandardCharsets.UTF_8),
