@@ -64,7 +64,8 @@ public final class Preflight {
         return Math.multiplyHigh(stateSize * 8, hyperSize) != 0 ? Long.MAX_VALUE : stateSize * 8 * hyperSize;
     }
 
-    static String human(long bytes) {
+    /** A byte count for a message: "1.2 GB", "3.4 MB", "5.6 kB". */
+    public static String human(long bytes) {
         if (bytes >= 1_000_000_000L) {
             return String.format(Locale.ROOT, "%.1f GB", bytes / 1e9);
         }

@@ -1,5 +1,7 @@
 package io.hypergrad.driver.round;
 
+import static io.hypergrad.common.problems.Preflight.human;
+
 import io.hypergrad.common.config.ConfigException;
 import io.hypergrad.common.config.RunConfig;
 import io.hypergrad.common.hypergrad.Estimators;
@@ -108,15 +110,5 @@ record ResultBudget(long summedBytes, long perTaskBytes, long episodeBytes, int 
     /** A size as Spark reads it, rounded up to whole megabytes. */
     static String megabytes(long bytes) {
         return ((bytes + (1 << 20) - 1) >> 20) + "m";
-    }
-
-    static String human(long bytes) {
-        if (bytes >= 1_000_000_000L) {
-            return String.format(Locale.ROOT, "%.1f GB", bytes / 1e9);
-        }
-        if (bytes >= 1_000_000L) {
-            return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
-        }
-        return String.format(Locale.ROOT, "%.1f kB", bytes / 1e3);
     }
 }
