@@ -268,15 +268,20 @@ public final class ExperimentReport {
             if (paper.present() && names.stream().allMatch(paper.values()::containsKey)) {
                 c.addSeries("paper", names, names.stream().map(paper.values()::get).toList());
             }
-            ByteArrayOutputStream png = new ByteArrayOutputStream();
-            try {
-                BitmapEncoder.saveBitmap(c, png, BitmapEncoder.BitmapFormat.PNG);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            sweep.writeAtomically("results.png", png.toByteArray());
+            writePng(sweep, "results.png", c);
         }
         return md.toString();
+    }
+
+    /** Writes a chart as a PNG into {@code folder}, atomically: a plot is never seen half written. */
+    static void writePng(RunFolder folder, String file, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        try {
+            BitmapEncoder.saveBitmap(chart, png, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        folder.writeAtomically(file, png.toByteArray());
     }
 
     private static double number(JsonNode n) {

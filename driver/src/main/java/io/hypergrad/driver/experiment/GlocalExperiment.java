@@ -24,7 +24,6 @@ import io.hypergrad.common.problems.Split;
 import io.hypergrad.common.problems.Task;
 import io.hypergrad.common.nn.Batch;
 import io.hypergrad.driver.output.RunFolder;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -36,7 +35,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 
@@ -567,12 +565,6 @@ public final class GlocalExperiment {
         c.getStyler().setMarkerSize(4);
         c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         curves.forEach((name, xy) -> c.addSeries(name, xy[0], xy[1]));
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        try {
-            BitmapEncoder.saveBitmap(c, png, BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        out.writeAtomically(file, png.toByteArray());
+        ExperimentReport.writePng(out, file, c);
     }
 }

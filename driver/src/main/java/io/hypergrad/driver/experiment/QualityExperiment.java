@@ -15,16 +15,12 @@ import io.hypergrad.common.problems.ProblemFactory;
 import io.hypergrad.common.problems.Split;
 import io.hypergrad.common.problems.Task;
 import io.hypergrad.driver.output.RunFolder;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 
@@ -97,13 +93,7 @@ public final class QualityExperiment {
             x[t] = t + 1;
         }
         cos.forEach((name, v) -> c.addSeries(name, x, v[which]));
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        try {
-            BitmapEncoder.saveBitmap(c, png, BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        out.writeAtomically(file, png.toByteArray());
+        ExperimentReport.writePng(out, file, c);
     }
 
     /** cos(a − base, b − base), or cos(a, b) without a base; 0 when either is zero. */
